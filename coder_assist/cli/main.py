@@ -1,0 +1,36 @@
+"""`coder-assist` command line (typer). Each command group lives in its own module."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from coder_assist import __version__
+from coder_assist.cli import codes, db
+
+app = typer.Typer(
+    name="coder-assist",
+    help="Offline NLP-assisted ICD-10-CM and CPT/HCPCS coding suggestions with evidence spans.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(codes.app, name="codes")
+app.add_typer(db.app, name="db")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress to stderr."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Suggest codes for clinical notes, look up code sets, train and evaluate models."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
