@@ -1,0 +1,45 @@
+"""Candidates beyond the mention matches: text-model proposals and coded siblings.
+
+Coders of similar notes often chose a sibling of the code the wording points at
+(R10.31 "right lower quadrant pain" where the text says "abdominal pain"). When a
+category is already in play, its codes seen in training notes join as candidates; the
+ranker weighs them by their priors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from coder_assist.candidates.generate import Candidate
+from coder_assist.codesets import CodeSets
+from coder_assist.ranking.features import Priors
+
+Key = tuple[str, str]
+MAX_SIBLINGS = 3
+STRONG_TEXT = 0.1
+
+
+def augment(
+    found: dict[Key, Candidate],
+    text_top: list[tuple[str, float]],
+    priors: Priors,
+    codesets: CodeSets,
+) -> list[Candidate]:
+    """A fresh candidate list: mention candidates, text proposals, then coded siblings."""
+    out = {k: replace(c, mentions=list(c.mentions), text_score=0.0) for k, c in found.items()}
+    for code, prob in text_top:
+        key = ("ICD-10-CM", code)
+        cand = out.get(key)
+        if cand is None:
+            if codesets.get(code, "ICD-10-CM") is None:
+                continue
+            cand = out[key] = Candidate("ICD-10-CM", code)
+        cand.text_score = prob
+    by_category = priors.codes_by_category()
+    for (system, code), cand in list(out.items()):
+        strong = cand.text_score >= STRONG_TEXT or any(m.coverage >= 0.99 for m in cand.mentions)
+        if system != "ICD-10-CM" or not strong:
+            continue
+        for sibling in by_category.get(code[:3], ())[:MAX_SIBLINGS]:
+            out.setdefault(("ICD-10-CM", sibling), Candidate("ICD-10-CM", sibling))
+    return list(out.values())

@@ -1,0 +1,122 @@
+"""Collecting candidate codes from the mentions in a processed note."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from coder_assist.candidates.resolve import Resolver
+from coder_assist.nlp.concepts.component import SPAN_KEY, Match
+from coder_assist.nlp.context.assertion import assertion_of
+from coder_assist.nlp.sections.rules import section_of
+from coder_assist.nlp.text import keys
+
+MAX_CODES_PER_MENTION = 8
+
+
+@dataclass(slots=True)
+class MentionRef:
+    """One piece of evidence for a candidate: a span and how the code was found there."""
+
+    start: int
+    end: int
+    text: str
+    section: str | None
+    assertion: str
+    trigger: str | None
+    coverage: float
+    weight: float
+    source: int
+    n_keys: int
+    steps: int
+    matched_code: str
+    rank_in_mention: int
+    mention_size: int
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A billable code proposed for a note, with all mentions supporting it."""
+
+    system: str
+    code: str
+    mentions: list[MentionRef] = field(default_factory=list)
+    text_score: float = 0.0
+
+    @property
+    def present(self) -> list[MentionRef]:
+        """Mentions asserted as present."""
+        return [m for m in self.mentions if m.assertion == "present"]
+
+
+def _strength(m: Match) -> tuple[float, float, int, int]:
+    # Equal wording: prefer the unspecified code over an "other" residual code, then the shorter.
+    return (round(m.weight, 3), round(m.coverage, 3), int(not m.residual), -len(m.code))
+
+
+def _prune(matches: list[Match]) -> list[Match]:
+    """The two best matches per code family, strongest first, bounded per mention."""
+    families: dict[str, list[Match]] = {}
+    for m in matches:
+        family = m.code[:3] if m.system == "ICD-10-CM" else m.code
+        families.setdefault(family, []).append(m)
+    kept: list[Match] = []
+    for group in families.values():
+        group.sort(key=_strength, reverse=True)
+        kept.extend(group[:2])
+    kept.sort(key=_strength, reverse=True)
+    return kept[:MAX_CODES_PER_MENTION]
+
+
+def collect_candidates(doc: Doc, resolver: Resolver) -> tuple[dict[tuple[str, str], Candidate], list[tuple]]:
+    """Candidates keyed by (system, code), plus per-mention entity rows for the output.
+
+    Entity rows are (start, end, text, label, section, assertion, trigger, codes).
+    """
+    candidates: dict[tuple[str, str], Candidate] = {}
+    entities: list[tuple] = []
+    sent_cues: dict[int, frozenset[str]] = {}
+    for span in doc.spans[SPAN_KEY] if SPAN_KEY in doc.spans else []:
+        matches: list[Match] = span._.ca_matches or []
+        if not matches:
+            continue
+        sent = span.sent
+        cues = sent_cues.get(sent.start)
+        if cues is None:
+            cues = frozenset(keys(sent.text, keep_qualifiers=True))
+            sent_cues[sent.start] = cues
+        assertion, trigger = assertion_of(span)
+        section = section_of(span)
+        kept = _prune(matches)
+        codes: list[str] = []
+        for rank, m in enumerate(kept):
+            resolved = resolver.resolve(m.system, m.code, cues)
+            if resolved is None:
+                continue
+            code, steps = resolved
+            codes.append(code)
+            cand = candidates.setdefault((m.system, code), Candidate(m.system, code))
+            cand.mentions.append(
+                MentionRef(
+                    start=span.start_char,
+                    end=span.end_char,
+                    text=span.text,
+                    section=section,
+                    assertion=assertion,
+                    trigger=trigger,
+                    coverage=m.coverage,
+                    weight=m.weight,
+                    source=m.source,
+                    n_keys=m.n_keys,
+                    steps=steps,
+                    matched_code=m.code,
+                    rank_in_mention=rank,
+                    mention_size=len(kept),
+                )
+            )
+        if codes:
+            entities.append(
+                (span.start_char, span.end_char, span.text, span.label_, section, assertion, trigger, codes)
+            )
+    return candidates, entities

@@ -1,0 +1,177 @@
+"""Concept index: every code's wording as bags of normalised words, for order-free matching.
+
+A note rarely repeats a code title word for word ("right ankle sprain" vs "Sprain of
+unspecified ligament of right ankle"), so terms are matched as weighted bags of word keys
+within a sentence rather than as exact phrases. Each term is reachable through its two
+most informative keys (anchors), which keeps look-ups short.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from coder_assist.codesets.model import Code
+from coder_assist.nlp.text import keys
+
+LATERALITY = frozenset({"right", "left", "bilater", "unilater"})
+#: Words ICD-10-CM titles add that notes often leave out ("abnormal weight loss").
+LOW_WEIGHT = frozenset(keys("abnormal abnormality essential primary localized generalized finding findings"))
+_OPPOSITE = {"right": "left", "left": "right"}
+_PAREN = re.compile(r"\([^)]*\)")
+_BRACKET = re.compile(r"\[([^\]]*)\]")
+# Term sources, in order of trust.
+SOURCES = ("description", "inclusion", "service_term", "synonym", "learned")
+
+
+@dataclass(frozen=True, slots=True)
+class TermMatch:
+    """One term found in a sentence."""
+
+    term_id: int
+    coverage: float
+    weight: float
+    positions: tuple[int, ...]
+
+
+class ConceptIndex:
+    """Weighted word-bag terms of all codes with anchor postings."""
+
+    def __init__(self) -> None:
+        self.term_code_: list[tuple[str, str]] = []
+        self.term_text_: list[str] = []
+        self.term_source_: list[int] = []
+        self.term_keys_: list[tuple[str, ...]] = []
+        self.term_total_: list[float] = []
+        self.term_residual_: list[bool] = []
+        self.idf_: dict[str, float] = {}
+        self.postings_: dict[str, list[int]] = {}
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def build(
+        cls,
+        codes: Iterable[Code],
+        extra_terms: Iterable[tuple[str, str, str, str]] = (),
+    ) -> ConceptIndex:
+        """Index code descriptions, inclusion terms, service terms and extra (system, code, text, source)."""
+        entries: list[tuple[str, str, str, int]] = []
+        residual: set[tuple[str, str]] = set()
+        for c in codes:
+            if c.kind in ("chapter", "block", "extension"):
+                continue
+            if _RESIDUAL_TITLE.search(c.description):
+                residual.add((c.system, c.code))
+            for text in _variants(c.description):
+                entries.append((c.system, c.code, text, 0))
+            for inc in (*c.inclusion_terms, *(c.includes if c.kind != "category" or not c.children else ())):
+                for text in _variants(inc):
+                    entries.append((c.system, c.code, text, 1))
+            for term in c.terms:
+                entries.append((c.system, c.code, term, 2))
+        for system, code, text, source in extra_terms:
+            entries.append((system, code, text, SOURCES.index(source)))
+
+        index = cls()
+        bags: list[tuple[str, ...]] = []
+        df: Counter[str] = Counter()
+        seen: set[tuple[str, str, tuple[str, ...]]] = set()
+        for system, code, text, source in entries:
+            bag = tuple(dict.fromkeys(keys(text)))
+            if not bag or (system, code, bag) in seen:
+                continue
+            seen.add((system, code, bag))
+            index.term_code_.append((system, code))
+            index.term_text_.append(text)
+            index.term_source_.append(source)
+            index.term_residual_.append((system, code) in residual)
+            bags.append(bag)
+            df.update(set(bag))
+        n = len(bags)
+        index.idf_ = {k: math.log((n + 1) / (v + 1)) + 1.0 for k, v in df.items()}
+        for k in LATERALITY:
+            if k in index.idf_:
+                index.idf_[k] = 1.5
+        for k in LOW_WEIGHT:
+            if k in index.idf_:
+                index.idf_[k] = min(index.idf_[k], 1.0)
+        for tid, bag in enumerate(bags):
+            index.term_keys_.append(bag)
+            index.term_total_.append(sum(index.idf_[k] for k in bag))
+            ranked = sorted((k for k in bag if k not in LATERALITY), key=lambda k: -index.idf_[k])
+            for k in ranked[:2] or bag[:1]:
+                index.postings_.setdefault(k, []).append(tid)
+        return index
+
+    # ------------------------------------------------------------------ match
+    def match(
+        self, sent_keys: dict[str, list[int]], min_coverage: float = 0.75
+    ) -> list[TermMatch]:
+        """Terms whose weighted keys are (mostly) present among a sentence's keys.
+
+        `sent_keys` maps each key to the token positions where it occurs. A term that names
+        the opposite side (right vs left) of the only side mentioned is rejected.
+        """
+        touched: set[int] = set()
+        for k in sent_keys:
+            post = self.postings_.get(k)
+            if post:
+                touched.update(post)
+        out = []
+        idf = self.idf_
+        for tid in touched:
+            bag = self.term_keys_[tid]
+            got = 0.0
+            for k in bag:
+                if k in sent_keys:
+                    got += idf[k]
+            coverage = got / self.term_total_[tid]
+            if coverage < min_coverage:
+                continue
+            if _wrong_side(bag, sent_keys):
+                continue
+            anchor = next((k for k in bag if k in sent_keys and k not in LATERALITY), None)
+            if anchor is None:
+                continue
+            centre = sent_keys[anchor][0]
+            positions = tuple(
+                sorted(
+                    min(sent_keys[k], key=lambda p: abs(p - centre)) for k in bag if k in sent_keys
+                )
+            )
+            out.append(TermMatch(tid, coverage, got, positions))
+        return out
+
+
+def _wrong_side(bag: tuple[str, ...], sent_keys: dict[str, list[int]]) -> bool:
+    for side, other in _OPPOSITE.items():
+        if side in bag and side not in sent_keys and other in sent_keys:
+            return True
+    return False
+
+
+_RESIDUAL_TITLE = re.compile(r"^other\b|\bother (?:specified )?[a-z]+ of\b|\bnot elsewhere", re.I)
+_RESIDUAL = re.compile(
+    r"\b(?:unspecified|other specified|other)\s+(?:organism|part|site|parts|sites|type|ligament|"
+    r"region|cause|causes|agent|bone|joint|muscle|tendon|level|location|degree|body|lobe)\b"
+    r"|\bwithout (?:complications?|mention of [a-z ]+)|\bnot elsewhere classified\b",
+    re.IGNORECASE,
+)
+
+
+def _variants(text: str) -> list[str]:
+    """A title cleaned of residual wording, and with bracketed synonyms swapped in.
+
+    "Pneumonia, unspecified organism" is matched as "Pneumonia"; "Abnormal
+    electrocardiogram [ECG] [EKG]" also as "Abnormal ECG" and "Abnormal EKG".
+    """
+    base = _RESIDUAL.sub(" ", _PAREN.sub(" ", text))
+    out = [_BRACKET.sub(" ", base)]
+    for m in _BRACKET.finditer(base):
+        before = base[: m.start()].rstrip().rsplit(" ", 1)
+        if len(before) == 2:
+            out.append(f"{before[0]} {m.group(1)} {_BRACKET.sub(' ', base[m.end():])}")
+    return [t for t in out if t.strip()]

@@ -1,0 +1,46 @@
+"""Reading one assertion (and its trigger) off a mention after medspaCy ConText ran.
+
+ConText can set several flags at once; a reviewer needs one reason, so we apply a fixed
+precedence: family, negated, hypothetical, historical, uncertain. Sections add what the
+text alone does not say: everything under "Family history" is about a relative.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from spacy.tokens import Span
+
+from coder_assist.nlp.sections.rules import section_of
+
+_CATEGORY_TO_ASSERTION = {
+    "FAMILY": "family",
+    "NEGATED_EXISTENCE": "negated",
+    "HYPOTHETICAL": "hypothetical",
+    "HISTORICAL": "historical",
+    "POSSIBLE_EXISTENCE": "uncertain",
+}
+_PRECEDENCE = ["family", "negated", "hypothetical", "historical", "uncertain"]
+_SECTION_ASSERTION = {"family_history": "family", "past_surgical_history": "historical"}
+
+
+def rules_path() -> Path:
+    """Path of the packaged ConText rules JSON (medspaCy `context_rules` format)."""
+    return Path(str(resources.files("coder_assist.nlp.context").joinpath("rules.json")))
+
+
+def assertion_of(span: Span) -> tuple[str, str | None]:
+    """Return (assertion, trigger text) for a mention; ("present", None) when unmodified."""
+    found: dict[str, str] = {}
+    for mod in getattr(span._, "modifiers", ()) or ():
+        assertion = _CATEGORY_TO_ASSERTION.get(mod.category)
+        if assertion and assertion not in found:
+            found[assertion] = mod.span.text if hasattr(mod, "span") else str(mod.rule.literal)
+    section = section_of(span)
+    if section in _SECTION_ASSERTION and _SECTION_ASSERTION[section] not in found:
+        found[_SECTION_ASSERTION[section]] = f"section:{section}"
+    for assertion in _PRECEDENCE:
+        if assertion in found:
+            return assertion, found[assertion]
+    return "present", None

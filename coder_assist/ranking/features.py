@@ -1,0 +1,193 @@
+"""Per (note, candidate code) features: the one place training and serving compute them.
+
+Every feature is a plain float so the row can go straight into an ONNX model. Priors
+(how often a code is right when proposed, how common it is) and the note-level text
+score come from `NoteContext`, which the trainer fills out-of-fold to avoid leakage.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from coder_assist.candidates.generate import Candidate
+
+ASSERTIONS = ("present", "negated", "uncertain", "historical", "family", "hypothetical")
+SECTIONS = (
+    "assessment_plan",
+    "history_of_present_illness",
+    "chief_complaint",
+    "past_medical_history",
+    "past_surgical_history",
+    "family_history",
+    "physical_exam",
+    "review_of_systems",
+    "labs_and_studies",
+    "imaging",
+    "procedures",
+    "hospital_course",
+    "problem_list",
+    "medications",
+)
+N_SOURCES = 5
+CHAPTER_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass
+class Priors:
+    """Code-level statistics learned from training notes (may be empty)."""
+
+    proposed: dict[str, int] = field(default_factory=dict)  # times a code was a candidate
+    correct: dict[str, int] = field(default_factory=dict)  # times it was then a gold code
+    gold: dict[str, int] = field(default_factory=dict)  # times a code was gold at all
+    gold_category: dict[str, int] = field(default_factory=dict)
+    n_notes: int = 0
+
+    def codes_by_category(self) -> dict[str, list[str]]:
+        """Gold codes grouped by 3-character category, most frequent first (cached)."""
+        cached: dict[str, list[str]] | None = getattr(self, "_by_category", None)
+        if cached is None:
+            cached = {}
+            for code in sorted(self.gold, key=lambda c: -self.gold[c]):
+                cached.setdefault(code[:3], []).append(code)
+            self._by_category = cached
+        return cached
+
+    def precision(self, code: str) -> float:
+        """Smoothed share of proposals of `code` that were right (0.1 prior)."""
+        return (self.correct.get(code, 0) + 0.5) / (self.proposed.get(code, 0) + 5.0)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON form stored beside the model."""
+        return {
+            "proposed": self.proposed,
+            "correct": self.correct,
+            "gold": self.gold,
+            "gold_category": self.gold_category,
+            "n_notes": self.n_notes,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Priors:
+        """Inverse of `to_dict`."""
+        return cls(
+            proposed=dict(data.get("proposed", {})),  # type: ignore[call-overload]
+            correct=dict(data.get("correct", {})),  # type: ignore[call-overload]
+            gold=dict(data.get("gold", {})),  # type: ignore[call-overload]
+            gold_category=dict(data.get("gold_category", {})),  # type: ignore[call-overload]
+            n_notes=int(data.get("n_notes", 0)),  # type: ignore[call-overload]
+        )
+
+
+def feature_names() -> list[str]:
+    """Names of the columns `featurize` returns, in order (stored in the model manifest)."""
+    names = [
+        "n_mentions",
+        "log_mentions",
+        "n_present",
+        "frac_present",
+        *(f"n_{a}" for a in ASSERTIONS[1:]),
+        "all_excluded",
+        "max_coverage",
+        "max_coverage_present",
+        "max_weight",
+        "max_weight_present",
+        "mean_coverage",
+        *(f"source_{i}" for i in range(N_SOURCES)),
+        "min_steps",
+        "best_rank_in_mention",
+        "min_mention_size",
+        "max_n_keys",
+        "max_span_chars",
+        "n_distinct_spans",
+        *(f"section_{s}" for s in SECTIONS),
+        "section_none",
+        "first_position",
+        "last_position",
+        "code_depth",
+        "is_icd",
+        "is_cpt",
+        "is_hcpcs",
+        *(f"chapter_{c}" for c in CHAPTER_LETTERS),
+        "prior_precision",
+        "prior_log_proposed",
+        "prior_log_gold",
+        "prior_log_gold_category",
+        "prior_seen",
+        "text_score",
+        "text_rank_inv",
+        "siblings",
+        "n_candidates_log",
+        "note_chars_log",
+    ]
+    return names
+
+
+def featurize(
+    candidates: Sequence[Candidate],
+    note_length: int,
+    priors: Priors | None = None,
+) -> np.ndarray:
+    """Feature matrix (float32, one row per candidate, columns as `feature_names()`)."""
+    priors = priors or Priors()
+    n = len(candidates)
+    rows = np.zeros((n, len(feature_names())), dtype=np.float32)
+    categories: dict[str, int] = {}
+    for c in candidates:
+        categories[c.code[:3]] = categories.get(c.code[:3], 0) + 1
+    text_ranks = {
+        id(c): r for r, c in enumerate(sorted(candidates, key=lambda c: -c.text_score), start=1)
+    }
+    length = max(note_length, 1)
+    for i, cand in enumerate(candidates):
+        ms = cand.mentions
+        counts = {a: 0 for a in ASSERTIONS}
+        for m in ms:
+            counts[m.assertion] = counts.get(m.assertion, 0) + 1
+        present = [m for m in ms if m.assertion == "present"]
+        best = max(ms, key=lambda m: (m.weight, m.coverage)) if ms else None
+        sections = {m.section for m in ms}
+        row: list[float] = [
+            len(ms),
+            math.log1p(len(ms)),
+            counts["present"],
+            counts["present"] / len(ms) if ms else 0.0,
+            *(float(counts[a]) for a in ASSERTIONS[1:]),
+            float(bool(ms) and not present),
+            max((m.coverage for m in ms), default=0.0),
+            max((m.coverage for m in present), default=0.0),
+            max((m.weight for m in ms), default=0.0),
+            max((m.weight for m in present), default=0.0),
+            sum(m.coverage for m in ms) / len(ms) if ms else 0.0,
+            *(float(best is not None and best.source == s) for s in range(N_SOURCES)),
+            min((m.steps for m in ms), default=3),
+            min((m.rank_in_mention for m in ms), default=9),
+            min((m.mention_size for m in ms), default=0),
+            max((m.n_keys for m in ms), default=0),
+            max((m.end - m.start for m in ms), default=0),
+            len({(m.start, m.end) for m in ms}),
+            *(float(s in sections) for s in SECTIONS),
+            float(None in sections or not ms),
+            min((m.start for m in ms), default=length) / length,
+            max((m.end for m in ms), default=0) / length,
+            len(cand.code.replace(".", "")),
+            float(cand.system == "ICD-10-CM"),
+            float(cand.system == "CPT"),
+            float(cand.system == "HCPCS"),
+            *(float(cand.system == "ICD-10-CM" and cand.code[0] == ch) for ch in CHAPTER_LETTERS),
+            priors.precision(cand.code),
+            math.log1p(priors.proposed.get(cand.code, 0)),
+            math.log1p(priors.gold.get(cand.code, 0)),
+            math.log1p(priors.gold_category.get(cand.code[:3], 0)),
+            float(cand.code in priors.gold),
+            cand.text_score,
+            1.0 / text_ranks[id(cand)],
+            categories[cand.code[:3]] - 1,
+            math.log1p(n),
+            math.log1p(note_length),
+        ]
+        rows[i] = row
+    return rows

@@ -1,0 +1,220 @@
+"""`Suggester`: note text in, ranked codes with evidence out.
+
+Loading is the expensive part (code sets, spaCy pipeline, ranker); `suggest` is cheap and
+thread-compatible, so services load once and call it per request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from coder_assist.candidates import Candidate, Resolver, collect_candidates
+from coder_assist.candidates.augment import augment
+from coder_assist.codesets import CodeSets
+from coder_assist.errors import EmptyNoteError, ModelNotFoundError, NoteTooLongError
+from coder_assist.nlp.pipeline import build_pipeline
+from coder_assist.ranking.features import Priors, featurize
+from coder_assist.ranking.heuristic import THRESHOLD as HEURISTIC_THRESHOLD
+from coder_assist.ranking.heuristic import heuristic_scores
+from coder_assist.ranking.text_model import TextModel
+from coder_assist.schemas import Entity, Evidence, Suggestion, SuggestResult
+from coder_assist.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+HEURISTIC_VERSION = "heuristic-1"
+_REASON_ORDER = ("family", "negated", "hypothetical", "historical", "uncertain")
+TEXT_CANDIDATES = 100
+
+
+@dataclass
+class Scored:
+    """A candidate with its score, before it is shaped into the output contract."""
+
+    candidate: Candidate
+    score: float
+
+
+class Suggester:
+    """The suggestion pipeline: NLP, candidates, features, ranker."""
+
+    def __init__(
+        self,
+        codesets: CodeSets,
+        nlp: object,
+        *,
+        model_version: str,
+        threshold: float,
+        scorer: object | None = None,
+        priors: Priors | None = None,
+        text_model: TextModel | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        self.codesets = codesets
+        self.nlp = nlp
+        self.model_version = model_version
+        self.threshold = threshold
+        self.scorer = scorer
+        self.priors = priors or Priors()
+        self.text_model = text_model
+        self.settings = settings or get_settings()
+        self.resolver = Resolver(codesets)
+        self._lock = threading.Lock()  # spaCy's vocab is not safe to grow from two threads
+
+    @classmethod
+    def load(
+        cls,
+        settings: Settings | None = None,
+        *,
+        model_version: str | None = None,
+        codesets: CodeSets | None = None,
+        use_model: bool = True,
+    ) -> Suggester:
+        """Load code sets, the pipeline and the pinned/active ranker (heuristic if none)."""
+        settings = settings or get_settings()
+        codesets = codesets or CodeSets.load(settings)
+        if use_model:
+            from coder_assist.ranking.registry import Registry
+
+            try:
+                info = Registry.from_settings(settings).resolve(model_version or settings.model_version)
+            except ModelNotFoundError:
+                if model_version or settings.model_version:
+                    raise
+                log.warning("No trained model in %s; using heuristic scores", settings.models_dir)
+            else:
+                return cls.from_model_dir(info.path, info.version, codesets, settings,
+                                          threshold=info.manifest.threshold)
+        nlp = build_pipeline(codesets, settings=settings)
+        return cls(codesets, nlp, model_version=HEURISTIC_VERSION,
+                   threshold=HEURISTIC_THRESHOLD, settings=settings)
+
+    @classmethod
+    def from_model_dir(
+        cls,
+        path: Path,
+        version: str,
+        codesets: CodeSets,
+        settings: Settings,
+        *,
+        threshold: float,
+    ) -> Suggester:
+        """Build a suggester from a model folder (ONNX ranker, priors, text model, terms)."""
+        from coder_assist.ranking.onnx_scorer import OnnxScorer
+
+        priors = Priors.from_dict(json.loads((path / "priors.json").read_text("utf-8")))
+        text_model = TextModel.load(path) if TextModel.exists(path) else None
+        terms_path = path / "learned_terms.json"
+        extra = (
+            [tuple(t) for t in json.loads(terms_path.read_text("utf-8"))]
+            if terms_path.is_file()
+            else []
+        )
+        nlp = build_pipeline(codesets, extra, settings=settings)  # type: ignore[arg-type]
+        scorer = OnnxScorer.load(path / "model.onnx")
+        return cls(codesets, nlp, model_version=version, threshold=threshold, scorer=scorer,
+                   priors=priors, text_model=text_model, settings=settings)
+
+    # ------------------------------------------------------------------ core
+    def check(self, text: str) -> None:
+        """Raise the specific error for a note the service must refuse."""
+        if not text or not text.strip():
+            raise EmptyNoteError()
+        if len(text) > self.settings.max_note_chars:
+            raise NoteTooLongError(len(text), self.settings.max_note_chars)
+
+    def candidates(self, text: str) -> tuple[list[Candidate], list[tuple]]:
+        """All candidate codes for a note (mention matches plus text-model proposals)."""
+        with self._lock:
+            doc = self.nlp(text)  # type: ignore[operator]
+            found, entities = collect_candidates(doc, self.resolver)
+        top = self.text_model.top(text, TEXT_CANDIDATES) if self.text_model is not None else []
+        return augment(found, top, self.priors, self.codesets), entities
+
+    def rank(self, text: str) -> tuple[list[Scored], list[tuple]]:
+        """Score every candidate, best first (the full ranking used for MAP)."""
+        cands, entities = self.candidates(text)
+        if not cands:
+            return [], entities
+        X = featurize(cands, len(text), self.priors)
+        if self.scorer is not None:
+            scores = self.scorer.predict_proba(X)  # type: ignore[attr-defined]
+        else:
+            scores = heuristic_scores(X)
+        order = np.argsort(-np.asarray(scores), kind="stable")
+        return [Scored(cands[i], float(scores[i])) for i in order], entities
+
+    def suggest(self, text: str, note_id: str | None = None) -> SuggestResult:
+        """Suggestions for one note in the output contract."""
+        return self.analyze(text, note_id)[0]
+
+    def analyze(self, text: str, note_id: str | None = None) -> tuple[SuggestResult, list[Scored]]:
+        """The contract result plus the full ranking it was cut from (for evaluation)."""
+        self.check(text)
+        ranked, entities = self.rank(text)
+        suggestions: list[Suggestion] = []
+        for item in ranked:
+            cand = item.candidate
+            present = cand.present
+            if present:
+                if item.score < self.threshold:
+                    continue
+                status, reason = "suggested", None
+            elif cand.mentions:
+                best = max(cand.mentions, key=lambda m: (m.weight, m.coverage))
+                if best.rank_in_mention > 0 or best.coverage < 0.99:
+                    continue  # a weak guess that was also ruled out is noise to a reviewer
+                assertions = {m.assertion for m in cand.mentions}
+                status, reason = "excluded", next(r for r in _REASON_ORDER if r in assertions)
+            else:
+                continue  # text-model proposals without evidence are never shown
+            code = self.codesets.get(cand.code, cand.system)
+            spans = {(m.start, m.end): m for m in cand.mentions}
+            suggestions.append(
+                Suggestion(
+                    system=cand.system,  # type: ignore[arg-type]
+                    code=cand.code,
+                    description=code.description if code else "",
+                    score=round(min(max(item.score, 0.0), 1.0), 4),
+                    rank=1,
+                    status=status,  # type: ignore[arg-type]
+                    reason=reason,  # type: ignore[arg-type]
+                    evidence=[
+                        Evidence(
+                            start=m.start,
+                            end=m.end,
+                            text=m.text,
+                            section=m.section,
+                            assertion=m.assertion,  # type: ignore[arg-type]
+                        )
+                        for _, m in sorted(spans.items())
+                    ],
+                )
+            )
+        suggestions.sort(key=lambda s: (s.status != "suggested", -s.score))
+        for i, s in enumerate(suggestions, start=1):
+            s.rank = i
+        result = SuggestResult(
+            id=note_id if note_id is not None else str(uuid.uuid4()),
+            model_version=self.model_version,
+            suggestions=suggestions,
+            entities=[
+                Entity(start=e[0], end=e[1], text=e[2], label=e[3], section=e[4],
+                       assertion=e[5], trigger=e[6], codes=e[7])
+                for e in entities
+            ],
+        )
+        return result, ranked
+
+    def suggest_many(self, notes: Iterable[tuple[str | None, str]]) -> Iterator[SuggestResult]:
+        """Suggest for (id, text) pairs in order (one process)."""
+        for note_id, text in notes:
+            yield self.suggest(text, note_id)

@@ -1,0 +1,1 @@
+"""Training and evaluation: CodiEsp loading, metrics, dataset building and model training."""

@@ -1,0 +1,202 @@
+"""Training a ranker version end to end: data, features, model, evaluation, registry.
+
+Sources are CodiEsp-layout folders (gold diagnosis lists) and the feedback store (what
+coders accepted, added and rejected). A slice of the notes is held back, never trained
+on, and used with CodiEsp dev to compare the new model with the active one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coder_assist.codesets import CodeSets
+from coder_assist.errors import CoderAssistError, ModelNotFoundError
+from coder_assist.nlp.pipeline import build_pipeline
+from coder_assist.ranking.features import feature_names
+from coder_assist.ranking.model import fit_ranker
+from coder_assist.ranking.registry import CODIESP_LICENCE, DataSource, ModelInfo, Registry
+from coder_assist.ranking.reports import write_report
+from coder_assist.settings import Settings, get_settings
+from coder_assist.suggest import Suggester
+from coder_assist.training.codiesp import Document, load_split
+from coder_assist.training.dataset import TrainingNote, build_dataset
+from coder_assist.training.evaluate import evaluate
+
+log = logging.getLogger(__name__)
+
+FEEDBACK_REPEAT = 5  # a reviewed note counts this many times against one CodiEsp note
+
+
+@dataclass
+class TrainResult:
+    """What a training run produced and how it compares with the active model."""
+
+    info: ModelInfo
+    metrics: dict[str, dict[str, float]]
+    active_metrics: dict[str, dict[str, float]] | None
+    active_version: str | None
+
+
+def _held_back(note_id: str, fraction: float) -> bool:
+    """Deterministic split by id, so reruns hold back the same notes."""
+    h = int(hashlib.sha256(note_id.encode()).hexdigest()[:8], 16)
+    return (h % 1000) < fraction * 1000
+
+
+def feedback_notes(settings: Settings, codesets: CodeSets) -> list[TrainingNote]:
+    """Training notes from the feedback store (latest review per note, text required)."""
+    from coder_assist.feedback.db import connect
+    from coder_assist.feedback.store import latest_per_note
+
+    engine = connect(settings.database_url)
+    notes = []
+    try:
+        for fb in latest_per_note(engine, require_text=True):
+            systems = frozenset(s for s, _ in (*fb.positives, *fb.negatives)) or frozenset({"ICD-10-CM"})
+            notes.append(
+                TrainingNote(
+                    id=f"feedback:{fb.note_id}",
+                    text=fb.note_text or "",
+                    positives=set(fb.positives),
+                    negatives=set(fb.negatives),
+                    source="feedback",
+                    repeat=FEEDBACK_REPEAT,
+                    systems=systems | {"ICD-10-CM"},
+                )
+            )
+    finally:
+        engine.dispose()
+    return notes
+
+
+def codiesp_notes(docs: list[Document]) -> list[TrainingNote]:
+    """CodiEsp documents as training notes (diagnosis lists are complete)."""
+    return [TrainingNote(d.id, d.text, {("ICD-10-CM", c) for c in d.codes}) for d in docs]
+
+
+def _metrics_of(report: dict[str, Any]) -> dict[str, float]:
+    return {
+        "map": report["map"],
+        "f1": report["full_code"]["f1"],
+        "precision": report["full_code"]["precision"],
+        "recall": report["full_code"]["recall"],
+        "f1_category": report["category"]["f1"],
+        "candidate_recall": report["candidate_recall"],
+        "candidate_recall_category": report["candidate_recall_category"],
+        "notes": float(report["notes"]),
+    }
+
+
+def _as_docs(notes: list[TrainingNote]) -> list[Document]:
+    return [Document(n.id, n.text, sorted(c for s, c in n.positives if s == "ICD-10-CM")) for n in notes]
+
+
+def train(
+    *,
+    settings: Settings | None = None,
+    plus: list[Path] | None = None,
+    from_feedback: bool = False,
+    dev: Path | None = None,
+    version: str | None = None,
+    holdout_fraction: float = 0.1,
+    notes_text: str = "",
+    progress: bool = True,
+) -> TrainResult:
+    """Train, evaluate and register a new (not yet promoted) model version."""
+    settings = settings or get_settings()
+    codesets = CodeSets.load(settings)
+    base = Suggester.load(settings, codesets=codesets, use_model=False)
+    notes: list[TrainingNote] = []
+    sources: list[Path | DataSource] = []
+    licence: list[str] = []
+    for folder in plus or []:
+        notes.extend(codiesp_notes(load_split(folder)))
+        sources.append(folder)
+        licence.append(CODIESP_LICENCE)
+    if from_feedback:
+        fb = feedback_notes(settings, codesets)
+        notes.extend(fb)
+        digest = hashlib.sha256(
+            json.dumps([(n.id, sorted(n.positives), sorted(n.negatives)) for n in fb]).encode()
+        ).hexdigest()
+        sources.append(DataSource(name="feedback", path=str(settings.database_url).split("@")[-1],
+                                  sha256=digest, files=len(fb)))
+        licence.append("Coder feedback stored by this installation (site data).")
+    if not notes:
+        raise CoderAssistError(
+            "No training data: pass --plus <CodiEsp split folder> and/or --from-feedback with "
+            "stored reviews that include the note text."
+        )
+    held = [n for n in notes if _held_back(n.id, holdout_fraction)]
+    train_notes = [n for n in notes if not _held_back(n.id, holdout_fraction)] if len(held) < len(notes) else notes
+    log.info("training on %d notes, holding back %d", len(train_notes), len(held))
+    ds = build_dataset(base, train_notes, progress=progress)
+    if ds.y.sum() == 0 or ds.y.sum() == len(ds.y):
+        raise CoderAssistError("Training rows have only one class; add notes with both accepted and other codes.")
+    fitted = fit_ranker(ds.X, ds.y, ds.groups, feature_names(), n_splits=3)
+    registry = Registry.from_settings(settings)
+    try:
+        active = registry.active()
+    except ModelNotFoundError:
+        active = None
+    eval_sets: dict[str, list[Document]] = {}
+    if held:
+        eval_sets["holdout"] = _as_docs(held)
+    if dev is not None:
+        eval_sets["codiesp_dev"] = load_split(dev)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        artifacts = [tmp / "priors.json", tmp / "learned_terms.json"]
+        (tmp / "priors.json").write_text(json.dumps(ds.priors.to_dict()), encoding="utf-8")
+        (tmp / "learned_terms.json").write_text(json.dumps(ds.learned_terms), encoding="utf-8")
+        if ds.text_model is not None:
+            ds.text_model.save(tmp)
+            artifacts += [tmp / "text_vocab.json", tmp / "text_arrays.npz"]
+        from coder_assist.ranking.onnx_scorer import export_onnx
+
+        export_onnx(fitted, tmp / "model.onnx")
+        candidate_nlp = build_pipeline(codesets, ds.learned_terms, settings=settings)
+        candidate = Suggester(
+            codesets, candidate_nlp, model_version="candidate", threshold=fitted.threshold_,
+            scorer=_load_scorer(tmp / "model.onnx"), priors=ds.priors, text_model=ds.text_model,
+            settings=settings,
+        )
+        metrics: dict[str, dict[str, float]] = {}
+        active_metrics: dict[str, dict[str, float]] | None = {} if active else None
+        active_suggester = Suggester.load(settings, codesets=codesets) if active else None
+        for name, docs in eval_sets.items():
+            metrics[name] = _metrics_of(evaluate(candidate, docs, progress=progress))
+            if active_suggester is not None and active_metrics is not None:
+                active_metrics[name] = _metrics_of(evaluate(active_suggester, docs, progress=progress))
+        proba = fitted.predict_proba(ds.X)
+        report_dir = tmp / "report_train_oof"
+        chapters = [getattr(codesets.get(c, "ICD-10-CM"), "chapter", None) for c in ds.codes]
+        write_report(report_dir, ds.y, np.asarray(proba), chapters,
+                     threshold=fitted.threshold_, title="training rows")
+        info = registry.create_version(
+            fitted,
+            metrics=metrics,
+            training_data=sources,
+            licence=licence,
+            version=version,
+            notes=notes_text,
+            artifacts=artifacts,
+            report_dirs={"train": report_dir},
+            extra={"n_training_notes": len(train_notes), "n_held_back": len(held),
+                   "n_rows": int(len(ds.y)), "positive_rate": float(ds.y.mean())},
+        )
+    return TrainResult(info, metrics, active_metrics, active.version if active else None)
+
+
+def _load_scorer(path: Path) -> Any:
+    from coder_assist.ranking.onnx_scorer import OnnxScorer
+
+    return OnnxScorer.load(path)
