@@ -2,11 +2,16 @@
 
 Parsing the tabular XML takes seconds, so the parsed result (and the search index) is
 pickled into a cache keyed by the source hashes and the cache format; a warm load only
-unpickles it.
+unpickles it. Codes are cached as plain field tuples and become `Code` objects on first
+access: building 100k frozen dataclasses takes longer than the rest of the load, and a
+lookup or search service touches only a few of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import importlib.util
 import logging
 import os
 import pickle
@@ -17,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from coder_assist import __version__
-from coder_assist.codesets import icd10cm, starter
+from coder_assist.codesets import icd10cm, starter, synonyms
+from coder_assist.codesets import search as search_module
 from coder_assist.codesets.model import SYSTEMS, Code, SearchHit, System
 from coder_assist.codesets.normalize import normalize_code, normalize_system
 from coder_assist.codesets.search import SearchIndex
@@ -26,8 +32,20 @@ from coder_assist.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 MAX_QUERY_CHARS = 500
+
+# Tabular note fields with human labels, in the order a coder reads them.
+NOTE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("inclusion_terms", "Inclusion terms"),
+    ("includes", "Includes"),
+    ("excludes1", "Excludes1 (never coded together)"),
+    ("excludes2", "Excludes2 (not included here; may be coded together)"),
+    ("code_first", "Code first"),
+    ("use_additional_code", "Use additional code"),
+    ("code_also", "Code also"),
+    ("notes", "Notes"),
+)
 
 
 class CodeSets:
@@ -37,8 +55,22 @@ class CodeSets:
     """
 
     def __init__(self, codes: dict[str, dict[str, Code]], index: SearchIndex) -> None:
-        self._codes = codes
+        # Values are `Code`s, or field tuples from the cache until first accessed.
+        self._codes: dict[str, dict[str, Code | tuple[Any, ...]]] = dict(codes)  # type: ignore[arg-type]
         self._index = index
+
+    @classmethod
+    def _from_rows(cls, rows: dict[str, list[tuple[Any, ...]]], index: SearchIndex) -> CodeSets:
+        cs = cls({}, index)
+        cs._codes = {system: {row[0]: row for row in table} for system, table in rows.items()}
+        return cs
+
+    def _code(self, system: str, key: str, value: Code | tuple[Any, ...]) -> Code:
+        if isinstance(value, Code):
+            return value
+        built = Code(*value)
+        self._codes[system][key] = built
+        return built
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -52,13 +84,22 @@ class CodeSets:
                 with path.open("rb") as fh:
                     payload = pickle.load(fh)
                 if payload.get("key") == key:
-                    return cls(payload["codes"], payload["index"])
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError) as exc:
+                    return cls._from_rows(payload["codes"], payload["index"])
+            except (
+                OSError,
+                pickle.UnpicklingError,
+                EOFError,
+                AttributeError,
+                KeyError,
+                TypeError,
+            ) as exc:
                 log.warning("Code-set cache %s unreadable (%s); rebuilding", path, exc)
         started = time.perf_counter()
         codes = _build_codes(settings)
-        index = SearchIndex.build(c for system in codes.values() for c in system.values())
-        _write_cache(path, {"key": key, "codes": codes, "index": index})
+        index = SearchIndex.build(
+            (c for system in codes.values() for c in system.values()), synonyms.load_synonyms()
+        )
+        _write_cache(path, {"key": key, "codes": _codes_to_rows(codes), "index": index})
         log.info("Built code-set cache %s in %.1fs", path, time.perf_counter() - started)
         return cls(codes, index)
 
@@ -67,9 +108,13 @@ class CodeSets:
         """Exact lookup; accepts lower case and dot-less codes (`e119`). None if unknown."""
         systems = [normalize_system(system)] if system else list(SYSTEMS)
         for sys_name in systems:
-            found = self._codes[sys_name].get(normalize_code(code, sys_name))
+            key = normalize_code(code, sys_name)
+            found = self._codes[sys_name].get(key)
+            if found is None and "-" in code:  # blocks and chapters (E08-E13) take no dot
+                key = "".join(code.split()).upper()
+                found = self._codes[sys_name].get(key)
             if found is not None:
-                return found
+                return self._code(sys_name, key, found)
         return None
 
     def __contains__(self, code: object) -> bool:
@@ -77,7 +122,9 @@ class CodeSets:
 
     def codes(self, system: str) -> Iterator[Code]:
         """Every code of one system, in source order."""
-        return iter(self._codes[normalize_system(system)].values())
+        sys_name = normalize_system(system)
+        table = self._codes[sys_name]
+        return (self._code(sys_name, key, value) for key, value in list(table.items()))
 
     def search(self, query: str, system: str | None = None, limit: int = 10) -> list[SearchHit]:
         """Typo- and abbreviation-tolerant search over codes and descriptions."""
@@ -93,17 +140,72 @@ class CodeSets:
         return self._index.search(query, system=sys_name, limit=limit)
 
     def stats(self) -> dict[str, dict[str, int]]:
-        """Counts per system: all entries, billable codes, and headers."""
+        """Count entries per system: all entries, billable codes, and headers by kind."""
         out: dict[str, dict[str, int]] = {}
         for sys_name, table in self._codes.items():
-            billable = sum(1 for c in table.values() if c.billable)
+            billable = sum(1 for v in table.values() if _field(v, "billable"))
             out[sys_name] = {"total": len(table), "billable": billable}
             if sys_name == "ICD-10-CM":
                 kinds: dict[str, int] = {}
-                for c in table.values():
-                    kinds[c.kind] = kinds.get(c.kind, 0) + 1
+                for v in table.values():
+                    kind = _field(v, "kind")
+                    kinds[kind] = kinds.get(kind, 0) + 1
                 out[sys_name].update({f"{k}s": v for k, v in sorted(kinds.items())})
         return out
+
+    def children(self, code: str, system: str | None = None) -> list[Code]:
+        """Codes one level below; for a code that needs a 7th character, its full codes.
+
+        The tabular lists 7th-character extensions as a rule, not as children, so
+        S72.001 has no `children` but is only billable as S72.001A, S72.001B, ...
+        """
+        found = self.get(code, system)
+        if found is None:
+            return []
+        if found.children:
+            kids = (self.get(k, found.system) for k in found.children)
+            return [k for k in kids if k is not None]
+        if found.seventh_characters and not found.billable:
+            base = found.code.replace(".", "").ljust(6, "X")
+            kids = (self.get(base + char, found.system) for char, _ in found.seventh_characters)
+            return [k for k in kids if k is not None and k.parent == found.code]
+        return []
+
+    def detail(self, c: Code) -> dict[str, Any]:
+        """Everything known about a code as JSON-able data (for `codes show` and the API).
+
+        Notes of the categories and subcategories above the code are listed separately
+        (`inherited_notes`): an Excludes1 at E11 applies to E11.9 just as much.
+        """
+        parent = self.get(c.parent, c.system) if c.parent else None
+        ancestors = self.ancestors(c.code) if c.system == "ICD-10-CM" else []
+        inherited = []
+        for a in ancestors:
+            if a.kind in ("chapter", "block"):
+                continue
+            notes = {f: list(getattr(a, f)) for f, _ in NOTE_FIELDS if getattr(a, f)}
+            if notes:
+                inherited.append({"code": a.code, "kind": a.kind, **notes})
+        return {
+            "code": c.code,
+            "system": c.system,
+            "description": c.description,
+            "billable": c.billable,
+            "kind": c.kind,
+            "source": c.source,
+            "own_words": c.own_words,
+            "chapter": c.chapter,
+            "category": c.category,
+            "terms": list(c.terms),
+            **{f: list(getattr(c, f)) for f, _ in NOTE_FIELDS},
+            "seventh_characters": [
+                {"character": ch, "meaning": meaning} for ch, meaning in c.seventh_characters
+            ],
+            "parent": _ref(parent) if parent else None,
+            "children": [_ref(k) for k in self.children(c.code, c.system)],
+            "ancestors": [_ref(a) for a in ancestors],
+            "inherited_notes": inherited,
+        }
 
     def ancestors(self, code: str) -> list[Code]:
         """Parents from the nearest up to the chapter."""
@@ -116,20 +218,78 @@ class CodeSets:
         return out
 
 
+def _ref(c: Code) -> dict[str, Any]:
+    return {"code": c.code, "description": c.description, "billable": c.billable, "kind": c.kind}
+
+
 def cache_key(settings: Settings) -> str:
-    """Cache identity: format, package version, and hashes of every source file."""
+    """Cache identity: format, version, hashes of every source file and of the index code."""
     return (
-        f"v{CACHE_FORMAT}-{__version__}-{icd10cm.source_digest()}-"
-        f"{starter.sources_digest(settings.data_dir)}"
+        f"v{CACHE_FORMAT}-{__version__}-{_icd_digest()}-"
+        f"{starter.sources_digest(settings.data_dir)}-{synonyms.sources_digest()}-"
+        f"{_index_code_digest()}"
     )
+
+
+def _index_code_digest() -> str:
+    """Hash the search-index code, so a change to how it is built invalidates the cache.
+
+    Hashed once, when this module is imported: a process must key its cache by the code
+    it runs, not by a file edited on disk since.
+    """
+    return _INDEX_CODE_DIGEST
+
+
+def _hash_modules() -> str:
+    h = hashlib.sha256()
+    for module in (search_module, synonyms):
+        h.update(Path(str(module.__file__)).read_bytes())
+    return h.hexdigest()[:12]
+
+
+_INDEX_CODE_DIGEST = _hash_modules()
+
+
+_CODE_FIELDS = tuple(f.name for f in dataclasses.fields(Code))
+_FIELD_POS = {name: i for i, name in enumerate(_CODE_FIELDS)}
+
+
+def _field(value: Code | tuple[Any, ...], name: str) -> Any:
+    return value[_FIELD_POS[name]] if isinstance(value, tuple) else getattr(value, name)
+
+
+def _icd_source() -> Path | None:
+    """Locate the tabular XML without importing `simple_icd_10_cm`.
+
+    Importing that package parses the whole XML (seconds), which would cost more than
+    the warm cache load; `find_spec` locates the package without running it. None when
+    it is not found this way (then `icd10cm` reports what is missing).
+    """
+    spec = importlib.util.find_spec("simple_icd_10_cm")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "data" / icd10cm.SOURCE_FILE
+        if path.is_file():
+            return path
+    return None
+
+
+def _icd_digest() -> str:
+    return icd10cm.source_digest(_icd_source())
+
+
+def _codes_to_rows(codes: dict[str, dict[str, Code]]) -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        system: [tuple(getattr(c, name) for name in _CODE_FIELDS) for c in table.values()]
+        for system, table in codes.items()
+    }
 
 
 def _build_codes(settings: Settings) -> dict[str, dict[str, Code]]:
     codes: dict[str, dict[str, Code]] = {s: {} for s in SYSTEMS}
-    for c in icd10cm.parse():
+    for c in icd10cm.parse(_icd_source()):
         codes["ICD-10-CM"][c.code] = c
     for sys_name in ("CPT", "HCPCS"):
-        system: System = sys_name  # type: ignore[assignment]
+        system: System = sys_name
         for c in starter.load_starter(system):
             codes[sys_name][c.code] = c
         for c in starter.load_imported(system, starter.imported_path(settings.data_dir, sys_name)):
