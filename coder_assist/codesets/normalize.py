@@ -21,7 +21,7 @@ _ICD_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z]")
 
 
 def normalize_system(system: str) -> System:
-    """Map `icd10cm`, `ICD-10-CM`, `cpt`... to the canonical name, or raise listing the valid ones."""
+    """Map `icd10cm`, `ICD-10-CM`, `cpt`... to the canonical name or raise listing valid ones."""
     found = _SYSTEM_ALIASES.get(system.strip().lower().replace("_", "-"))
     if found is None:
         found = _SYSTEM_ALIASES.get(system.strip().lower().replace("-", "").replace("_", ""))
@@ -33,7 +33,7 @@ def normalize_system(system: str) -> System:
 def normalize_code(code: str, system: str = "ICD-10-CM") -> str:
     """Canonical spelling: upper case; ICD-10-CM gets its dot after the third character."""
     compact = "".join(code.split()).upper()
-    if system != "ICD-10-CM":
+    if system != "ICD-10-CM" or "-" in compact:  # CPT/HCPCS, or a block range like E08-E13
         return compact
     compact = compact.replace(".", "")
     if len(compact) > 3 and _ICD_SHAPE.match(compact):
@@ -42,7 +42,7 @@ def normalize_code(code: str, system: str = "ICD-10-CM") -> str:
 
 
 def looks_like_code(text: str) -> bool:
-    """True when the text is shaped like an ICD-10-CM, CPT or HCPCS code."""
+    """Tell whether the text is shaped like an ICD-10-CM, CPT or HCPCS code."""
     compact = "".join(text.split()).upper().replace(".", "")
     return bool(
         re.fullmatch(r"[A-Z][0-9][0-9A-Z]{1,5}", compact)

@@ -1,0 +1,436 @@
+"""Writing and reading coder feedback.
+
+Write path (the API): `validate_feedback` checks every decision against the code sets
+and normalises it, then `insert_submission` stores the submission and its decisions in
+one transaction and commits, so a stored decision is never lost and a refused one
+leaves nothing behind. `add_feedback` does both.
+
+Read path (the trainer): `latest_per_note` yields one `NoteFeedback` per note built
+from that note's latest submission, and `iter_decisions` yields every stored decision
+of every submission for analyses that need the full history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, selectinload
+
+from coder_assist.codesets import CodeSets
+from coder_assist.codesets.normalize import normalize_system
+from coder_assist.errors import CoderAssistError, UnknownSystemError
+from coder_assist.feedback.models import (
+    POSITIVE_DECISIONS,
+    FeedbackDecision,
+    FeedbackSubmission,
+    utcnow,
+)
+from coder_assist.feedback.schemas import FeedbackIn
+
+_HEADER_KINDS = frozenset({"chapter", "block"})
+_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a submission: where (`decisions[2]`) and what."""
+
+    loc: str
+    msg: str
+
+    def __str__(self) -> str:
+        return f"{self.loc}: {self.msg}" if self.loc else self.msg
+
+
+class FeedbackValidationError(CoderAssistError, ValueError):
+    """A submission that cannot be stored; lists every problem, never the note text."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems) or "invalid feedback")
+
+
+@dataclass(frozen=True, slots=True)
+class NewDecision:
+    """A decision ready to store: canonical system and code, position set."""
+
+    system: str
+    code: str
+    decision: str
+    evidence: list[dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewSubmission:
+    """A validated submission; `insert_submission` stores it as given."""
+
+    note_id: str
+    decisions: list[NewDecision]
+    note_text: str | None = None
+    note_sha256: str | None = None
+    model_version: str | None = None
+    coder: str | None = None
+
+
+def validate_feedback(
+    data: FeedbackIn, codesets: CodeSets, *, max_note_chars: int | None = None
+) -> NewSubmission:
+    """Check every decision against the code sets and return the canonical submission.
+
+    All problems are collected, so a coder fixes them in one round trip. Codes are
+    looked up with `CodeSets.get`, so `e119` becomes `E11.9`; chapter and block headings
+    are refused because they cannot go on a claim. The same code twice in one
+    submission is refused: a coder cannot both accept and reject it.
+
+    Raises:
+        FeedbackValidationError: naming each bad item as `decisions[i]` with its code.
+
+    """
+    problems: list[Problem] = []
+    note_chars = len(data.note_text) if data.note_text is not None else 0
+    if max_note_chars is not None and note_chars > max_note_chars:
+        problems.append(
+            Problem(
+                "note_text",
+                f"the note is {note_chars} characters; the limit is {max_note_chars}; "
+                "split the note",
+            )
+        )
+    seen: dict[tuple[str, str], int] = {}
+    decisions: list[NewDecision] = []
+    for i, item in enumerate(data.decisions):
+        loc = f"decisions[{i}]"
+        try:
+            system = normalize_system(item.system)
+        except UnknownSystemError as exc:
+            problems.append(
+                Problem(loc, f"unknown code system {item.system!r}; use {', '.join(exc.valid)}")
+            )
+            continue
+        found = codesets.get(item.code, system)
+        if found is None:
+            problems.append(Problem(loc, f"unknown {system} code {item.code!r}"))
+            continue
+        if found.kind in _HEADER_KINDS:
+            problems.append(
+                Problem(loc, f"{system} {found.code!r} is a {found.kind} heading, not a code")
+            )
+            continue
+        key = (system, found.code)
+        if key in seen:
+            first = f"decisions[{seen[key]}]"
+            msg = f"{system} code {found.code!r} already appears at {first}"
+            problems.append(Problem(loc, msg))
+            continue
+        seen[key] = i
+        evidence = (
+            [span.model_dump(exclude_none=True) for span in item.evidence]
+            if item.evidence
+            else None
+        )
+        decisions.append(NewDecision(system, found.code, item.decision, evidence))
+    if problems:
+        raise FeedbackValidationError(problems)
+    return NewSubmission(
+        note_id=data.note_id,
+        decisions=decisions,
+        note_text=data.note_text,
+        note_sha256=data.note_sha256,
+        model_version=data.model_version,
+        coder=data.coder,
+    )
+
+
+def insert_submission(
+    session: Session, new: NewSubmission, *, now: datetime | None = None
+) -> FeedbackSubmission:
+    """Store one submission with its decisions in a single transaction and commit.
+
+    Decisions keep the order given (`position` 0, 1, ...). If anything fails (a
+    constraint, the connection) the transaction is rolled back and nothing is stored.
+    """
+    submission = FeedbackSubmission(
+        note_id=new.note_id,
+        note_text=new.note_text,
+        note_sha256=new.note_sha256,
+        model_version=new.model_version,
+        coder=new.coder,
+        created_at=now or utcnow(),
+        decisions=[
+            FeedbackDecision(
+                position=position,
+                system=d.system,
+                code=d.code,
+                decision=d.decision,
+                evidence=d.evidence,
+            )
+            for position, d in enumerate(new.decisions)
+        ],
+    )
+    try:
+        session.add(submission)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return submission
+
+
+def add_feedback(
+    session: Session,
+    data: FeedbackIn,
+    codesets: CodeSets,
+    *,
+    max_note_chars: int | None = None,
+) -> FeedbackSubmission:
+    """Validate and store a submission (see `validate_feedback`, `insert_submission`)."""
+    new = validate_feedback(data, codesets, max_note_chars=max_note_chars)
+    return insert_submission(session, new)
+
+
+def _newest_first(stmt: Select[FeedbackSubmission]) -> Select[FeedbackSubmission]:
+    # The id follows storage order even if the wall clock is stepped back.
+    return stmt.order_by(FeedbackSubmission.id.desc())
+
+
+def list_submissions(
+    session: Session, *, note_id: str | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[FeedbackSubmission], int]:
+    """Submissions newest first (optionally for one note) and the total matching."""
+    where = [] if note_id is None else [FeedbackSubmission.note_id == note_id]
+    total = session.scalar(select(func.count(FeedbackSubmission.id)).where(*where)) or 0
+    stmt = _newest_first(select(FeedbackSubmission).where(*where)).limit(limit).offset(offset)
+    rows = list(session.scalars(stmt.options(selectinload(FeedbackSubmission.decisions))))
+    return rows, total
+
+
+def get_submission(session: Session, submission_id: int) -> FeedbackSubmission | None:
+    """One submission by id, with its decisions."""
+    return session.get(FeedbackSubmission, submission_id)
+
+
+# ----------------------------------------------------------------- trainer API
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRecord:
+    """One stored decision, flattened with the context of its submission."""
+
+    submission_id: int
+    note_id: str
+    created_at: datetime
+    model_version: str | None
+    coder: str | None
+    position: int
+    system: str
+    code: str
+    decision: str
+    evidence: list[dict[str, Any]] | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteFeedback:
+    """Training labels for one note, from its latest submission.
+
+    Attributes:
+        note_id: The caller's note identifier.
+        note_text: The note, or None when no usable text was ever stored (see
+            `latest_per_note` for where it comes from).
+        note_sha256: Hash of the note version the latest submission reviewed.
+        model_version: The model whose suggestions were reviewed (latest submission).
+        coder: Who reviewed (latest submission).
+        submission_id: Id of the latest submission.
+        created_at: When the latest submission was stored (UTC).
+        positives: `(system, code)` accepted or added, in claim order.
+        negatives: `(system, code)` rejected, in submission order.
+        added: The subset of positives the coder added (codes the model missed).
+        decisions: Every decision of the latest submission, in order.
+
+    """
+
+    note_id: str
+    note_text: str | None
+    note_sha256: str | None
+    model_version: str | None
+    coder: str | None
+    submission_id: int
+    created_at: datetime
+    positives: tuple[tuple[str, str], ...]
+    negatives: tuple[tuple[str, str], ...]
+    added: tuple[tuple[str, str], ...] = field(default=())
+    decisions: tuple[DecisionRecord, ...] = field(default=())
+
+
+@contextmanager
+def _session_for(session_or_engine: Session | Engine) -> Iterator[tuple[Session, bool]]:
+    """Yield the session to read with, and whether it is ours (so we may clear it)."""
+    if isinstance(session_or_engine, Session):
+        yield session_or_engine, False
+        return
+    with Session(session_or_engine) as session:
+        yield session, True
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _record(sub: FeedbackSubmission, d: FeedbackDecision) -> DecisionRecord:
+    return DecisionRecord(
+        submission_id=sub.id,
+        note_id=sub.note_id,
+        created_at=sub.created_at,
+        model_version=sub.model_version,
+        coder=sub.coder,
+        position=d.position,
+        system=d.system,
+        code=d.code,
+        decision=d.decision,
+        evidence=d.evidence,
+    )
+
+
+def _chunks(ids: Sequence[int], size: int = _BATCH) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def iter_decisions(
+    session_or_engine: Session | Engine, since: datetime | None = None
+) -> Iterator[DecisionRecord]:
+    """Every stored decision of every submission, oldest submission first.
+
+    This is the full history, superseded submissions included; use `latest_per_note`
+    for training labels. `since` (naive means UTC) keeps submissions stored at or after
+    it. Submissions are read in batches, so memory does not grow with the store.
+    """
+    since_utc = _as_utc(since)
+    with _session_for(session_or_engine) as (session, owned):
+        stmt = select(FeedbackSubmission.id).order_by(FeedbackSubmission.id)
+        if since_utc is not None:
+            stmt = stmt.where(FeedbackSubmission.created_at >= since_utc)
+        ids = list(session.scalars(stmt))
+        for chunk in _chunks(ids):
+            subs = list(
+                session.scalars(
+                    select(FeedbackSubmission)
+                    .where(FeedbackSubmission.id.in_(chunk))
+                    .order_by(FeedbackSubmission.id)
+                    .options(selectinload(FeedbackSubmission.decisions))
+                )
+            )
+            for sub in subs:
+                for d in sub.decisions:
+                    yield _record(sub, d)
+            if owned:  # keep memory flat; never clear a caller's session
+                session.expunge_all()
+
+
+def latest_per_note(
+    session_or_engine: Session | Engine,
+    since: datetime | None = None,
+    *,
+    require_text: bool = False,
+) -> Iterator[NoteFeedback]:
+    """Training labels: one record per note, from that note's latest submission.
+
+    Semantics:
+
+    * *Latest* is the most recently stored submission for the `note_id` (highest id).
+      Each submission is the coder's complete verdict at that time, so it supersedes
+      earlier ones; decisions are never merged across submissions.
+    * `positives` are the accepted and added codes in claim order; `negatives` are the
+      rejected ones. Codes the coder neither accepted nor rejected are absent.
+    * `note_text` is the latest submission's text; when it carried none, the text of the
+      newest earlier submission of the same note is used, but only if the latest
+      submission's `note_sha256` is unset or equal to that text's hash (so labels are
+      never paired with a different version of the note). Otherwise it is None.
+    * `since` (naive means UTC) keeps only notes whose latest submission was stored at
+      or after it, i.e. notes with new feedback since the last training run.
+    * `require_text=True` skips notes without usable text.
+
+    Notes are yielded in order of their latest submission (oldest first), read in
+    batches so memory does not grow with the store.
+    """
+    since_utc = _as_utc(since)
+    with _session_for(session_or_engine) as (session, owned):
+        latest = (
+            select(func.max(FeedbackSubmission.id).label("id"))
+            .group_by(FeedbackSubmission.note_id)
+            .subquery()
+        )
+        stmt = (
+            select(FeedbackSubmission.id)
+            .join(latest, latest.c.id == FeedbackSubmission.id)
+            .order_by(FeedbackSubmission.id)
+        )
+        if since_utc is not None:
+            stmt = stmt.where(FeedbackSubmission.created_at >= since_utc)
+        ids = list(session.scalars(stmt))
+        for chunk in _chunks(ids):
+            subs = list(
+                session.scalars(
+                    select(FeedbackSubmission)
+                    .where(FeedbackSubmission.id.in_(chunk))
+                    .order_by(FeedbackSubmission.id)
+                    .options(selectinload(FeedbackSubmission.decisions))
+                )
+            )
+            texts = _fallback_texts(session, [s.note_id for s in subs if s.note_text is None])
+            for sub in subs:
+                text = sub.note_text
+                if text is None and sub.note_id in texts:
+                    sha, candidate = texts[sub.note_id]
+                    if sub.note_sha256 is None or sub.note_sha256 == sha:
+                        text = candidate
+                if require_text and text is None:
+                    continue
+                yield _note_feedback(sub, text)
+            if owned:  # keep memory flat; never clear a caller's session
+                session.expunge_all()
+
+
+def _fallback_texts(session: Session, note_ids: list[str]) -> dict[str, tuple[str | None, str]]:
+    """For each note, the hash and text of its newest submission that stored text."""
+    if not note_ids:
+        return {}
+    newest_text = (
+        select(func.max(FeedbackSubmission.id).label("id"))
+        .where(FeedbackSubmission.note_id.in_(note_ids))
+        .where(FeedbackSubmission.note_text.is_not(None))
+        .group_by(FeedbackSubmission.note_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            FeedbackSubmission.note_id,
+            FeedbackSubmission.note_sha256,
+            FeedbackSubmission.note_text,
+        ).join(newest_text, newest_text.c.id == FeedbackSubmission.id)
+    )
+    return {note_id: (sha, text) for note_id, sha, text in rows if text is not None}
+
+
+def _note_feedback(sub: FeedbackSubmission, text: str | None) -> NoteFeedback:
+    ordered = sorted(sub.decisions, key=lambda d: d.position)
+    return NoteFeedback(
+        note_id=sub.note_id,
+        note_text=text,
+        note_sha256=sub.note_sha256,
+        model_version=sub.model_version,
+        coder=sub.coder,
+        submission_id=sub.id,
+        created_at=sub.created_at,
+        positives=tuple((d.system, d.code) for d in ordered if d.decision in POSITIVE_DECISIONS),
+        negatives=tuple((d.system, d.code) for d in ordered if d.decision == "rejected"),
+        added=tuple((d.system, d.code) for d in ordered if d.decision == "added"),
+        decisions=tuple(_record(sub, d) for d in ordered),
+    )
