@@ -6,6 +6,7 @@ thread-compatible, so services load once and call it per request.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import threading
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 HEURISTIC_VERSION = "heuristic-1"
 _REASON_ORDER = ("family", "negated", "hypothetical", "historical", "uncertain")
 TEXT_CANDIDATES = 100
+#: Strength of the per-code shift learned from coder decisions at this site.
+FEEDBACK_WEIGHT = 1.0
 
 
 @dataclass
@@ -123,6 +126,12 @@ class Suggester:
         return cls(codesets, nlp, model_version=version, threshold=threshold, scorer=scorer,
                    priors=priors, text_model=text_model, settings=settings)
 
+    def with_settings(self, settings: Settings) -> Suggester:
+        """The same loaded pipeline and model under other limits (shares the lock)."""
+        clone = copy.copy(self)
+        clone.settings = settings
+        return clone
+
     # ------------------------------------------------------------------ core
     def check(self, text: str) -> None:
         """Raise the specific error for a note the service must refuse."""
@@ -146,9 +155,13 @@ class Suggester:
             return [], entities
         X = featurize(cands, len(text), self.priors)
         if self.scorer is not None:
-            scores = self.scorer.predict_proba(X)  # type: ignore[attr-defined]
+            scores = np.asarray(self.scorer.predict_proba(X), dtype=np.float64)  # type: ignore[attr-defined]
         else:
             scores = heuristic_scores(X)
+        shift = np.array([self.priors.feedback_log_odds(c.code) for c in cands])
+        if shift.any():
+            z = np.log(np.clip(scores, 1e-6, 1 - 1e-6) / np.clip(1 - scores, 1e-6, 1.0))
+            scores = 1.0 / (1.0 + np.exp(-(z + FEEDBACK_WEIGHT * shift)))
         order = np.argsort(-np.asarray(scores), kind="stable")
         return [Scored(cands[i], float(scores[i])) for i in order], entities
 

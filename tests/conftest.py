@@ -22,3 +22,19 @@ def codiesp_dir() -> Path:
     if not (CODIESP / "dev").is_dir():
         pytest.skip(f"CodiEsp data not found at {CODIESP}")
     return CODIESP
+
+
+@pytest.fixture(scope="session")
+def suggester(codesets: CodeSets):  # type: ignore[no-untyped-def]
+    """The suggester with the bundled (active) model, loaded once."""
+    from coder_assist.suggest import Suggester
+
+    return Suggester.load(codesets=codesets)
+
+
+@pytest.fixture(scope="session")
+def heuristic_suggester(codesets: CodeSets):  # type: ignore[no-untyped-def]
+    """The pipeline with heuristic scores (no trained model)."""
+    from coder_assist.suggest import Suggester
+
+    return Suggester.load(codesets=codesets, use_model=False)

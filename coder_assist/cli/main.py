@@ -7,7 +7,10 @@ import logging
 import typer
 
 from coder_assist import __version__
-from coder_assist.cli import codes, db
+from coder_assist.cli import codes, db, models
+from coder_assist.cli.evaluate import evaluate
+from coder_assist.cli.suggest import suggest
+from coder_assist.cli.train import train
 
 app = typer.Typer(
     name="coder-assist",
@@ -17,6 +20,24 @@ app = typer.Typer(
 )
 app.add_typer(codes.app, name="codes")
 app.add_typer(db.app, name="db")
+app.add_typer(models.app, name="models")
+app.command("suggest")(suggest)
+app.command("evaluate")(evaluate)
+app.command("train")(train)
+
+
+@app.command("bench")
+def bench(
+    data: str = typer.Option(
+        "../shared/data/codiesp/dev", "--data", help="CodiEsp split folder of notes (fixtures if missing)."
+    ),
+) -> None:
+    """Print search p50/p95, load time, per-note latency, notes/s with 1 and 2 workers, peak RSS."""
+    from pathlib import Path
+
+    from coder_assist.bench import run
+
+    run(data=Path(data), printer=typer.echo)
 
 
 def _version(value: bool) -> None:

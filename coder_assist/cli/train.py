@@ -18,7 +18,8 @@ def _fmt(metrics: dict[str, float] | None) -> str:
 
 def train(
     plus: list[Path] = typer.Option(
-        [], "--plus", help="CodiEsp-layout split folder(s) to train on (e.g. ../shared/data/codiesp/train)."
+        [], "--plus", help="Training data: CodiEsp-layout split folder(s) or coded-notes JSONL file(s) "
+        "({'id','text','codes':[{'system','code'}]}); repeatable."
     ),
     from_feedback: bool = typer.Option(
         False, "--from-feedback", help="Train on stored coder decisions (accepted/added vs rejected)."

@@ -31,7 +31,7 @@ from coder_assist.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-PIPELINE_FORMAT = 4
+PIPELINE_FORMAT = 5
 
 
 def _package_digest() -> str:

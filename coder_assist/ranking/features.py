@@ -44,7 +44,20 @@ class Priors:
     correct: dict[str, int] = field(default_factory=dict)  # times it was then a gold code
     gold: dict[str, int] = field(default_factory=dict)  # times a code was gold at all
     gold_category: dict[str, int] = field(default_factory=dict)
+    accepted: dict[str, int] = field(default_factory=dict)  # coder feedback, notes accepting
+    rejected: dict[str, int] = field(default_factory=dict)  # coder feedback, notes rejecting
     n_notes: int = 0
+
+    def feedback_log_odds(self, code: str) -> float:
+        """Site feedback as a log-odds shift: codes coders reject here are demoted.
+
+        Laplace-smoothed, so a code nobody has reviewed is left alone and a single
+        decision moves it by a bounded step.
+        """
+        a, r = self.accepted.get(code, 0), self.rejected.get(code, 0)
+        if not a and not r:
+            return 0.0
+        return math.log((a + 1.0) / (r + 1.0))
 
     def codes_by_category(self) -> dict[str, list[str]]:
         """Gold codes grouped by 3-character category, most frequent first (cached)."""
@@ -67,6 +80,8 @@ class Priors:
             "correct": self.correct,
             "gold": self.gold,
             "gold_category": self.gold_category,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
             "n_notes": self.n_notes,
         }
 
@@ -78,6 +93,8 @@ class Priors:
             correct=dict(data.get("correct", {})),  # type: ignore[call-overload]
             gold=dict(data.get("gold", {})),  # type: ignore[call-overload]
             gold_category=dict(data.get("gold_category", {})),  # type: ignore[call-overload]
+            accepted=dict(data.get("accepted", {})),  # type: ignore[call-overload]
+            rejected=dict(data.get("rejected", {})),  # type: ignore[call-overload]
             n_notes=int(data.get("n_notes", 0)),  # type: ignore[call-overload]
         )
 
@@ -191,3 +208,19 @@ def featurize(
         ]
         rows[i] = row
     return rows
+
+
+#: Directions the ranker may not reverse: more evidence or a better track record never
+#: lowers a code's score; being ruled out in every mention never raises it.
+MONOTONIC: dict[str, int] = {
+    "n_present": 1,
+    "max_coverage_present": 1,
+    "max_weight_present": 1,
+    "prior_precision": 1,
+    "prior_log_gold": 1,
+    "prior_log_gold_category": 1,
+    "prior_seen": 1,
+    "text_score": 1,
+    "text_rank_inv": 1,
+    "all_excluded": -1,
+}

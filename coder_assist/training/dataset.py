@@ -72,6 +72,11 @@ def compute_priors(notes: Sequence[TrainingNote], cands: Sequence[dict[Key, Cand
         for _, code in note.positives:
             p.gold[code] = p.gold.get(code, 0) + note.repeat
             p.gold_category[code[:3]] = p.gold_category.get(code[:3], 0) + note.repeat
+        if note.source == "feedback":  # explicit coder decisions, one vote per note
+            for _, code in note.positives:
+                p.accepted[code] = p.accepted.get(code, 0) + 1
+            for _, code in note.negatives:
+                p.rejected[code] = p.rejected.get(code, 0) + 1
     return p
 
 

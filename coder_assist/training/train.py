@@ -20,7 +20,7 @@ import numpy as np
 from coder_assist.codesets import CodeSets
 from coder_assist.errors import CoderAssistError, ModelNotFoundError
 from coder_assist.nlp.pipeline import build_pipeline
-from coder_assist.ranking.features import feature_names
+from coder_assist.ranking.features import MONOTONIC, feature_names
 from coder_assist.ranking.model import fit_ranker
 from coder_assist.ranking.registry import CODIESP_LICENCE, DataSource, ModelInfo, Registry
 from coder_assist.ranking.reports import write_report
@@ -33,6 +33,7 @@ from coder_assist.training.evaluate import evaluate
 log = logging.getLogger(__name__)
 
 FEEDBACK_REPEAT = 5  # a reviewed note counts this many times against one CodiEsp note
+JSONL_REPEAT = 2  # our own US-style notes: fewer than CodiEsp's, and closer to our users
 
 
 @dataclass
@@ -77,6 +78,37 @@ def feedback_notes(settings: Settings, codesets: CodeSets) -> list[TrainingNote]
     return notes
 
 
+def jsonl_notes(path: Path, codesets: CodeSets) -> list[TrainingNote]:
+    """Coded notes in JSONL (`{"id", "text", "codes": [{"system", "code"}]}`), all systems.
+
+    Code lists are taken as complete, so every other candidate of the note is a negative.
+    """
+    notes = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            positives = set()
+            for c in item["codes"]:
+                found = codesets.get(c["code"], c["system"])
+                if found is None:
+                    raise CoderAssistError(f"{path}:{lineno}: unknown {c['system']} code {c['code']!r}")
+                positives.add((found.system, found.code))
+            notes.append(
+                TrainingNote(
+                    id=f"{path.stem}:{item['id']}", text=item["text"], positives=positives,
+                    source=path.stem, repeat=JSONL_REPEAT,
+                    systems=frozenset({"ICD-10-CM", "CPT", "HCPCS"}),
+                )
+            )
+        except (KeyError, TypeError, json.JSONDecodeError) as exc:
+            raise CoderAssistError(
+                f"{path}:{lineno}: expected {{'id', 'text', 'codes': [{{'system', 'code'}}]}} ({exc})"
+            ) from exc
+    return notes
+
+
 def codiesp_notes(docs: list[Document]) -> list[TrainingNote]:
     """CodiEsp documents as training notes (diagnosis lists are complete)."""
     return [TrainingNote(d.id, d.text, {("ICD-10-CM", c) for c in d.codes}) for d in docs]
@@ -117,10 +149,14 @@ def train(
     notes: list[TrainingNote] = []
     sources: list[Path | DataSource] = []
     licence: list[str] = []
-    for folder in plus or []:
-        notes.extend(codiesp_notes(load_split(folder)))
-        sources.append(folder)
-        licence.append(CODIESP_LICENCE)
+    for source in plus or []:
+        if source.suffix == ".jsonl":
+            notes.extend(jsonl_notes(source, codesets))
+            licence.append(f"{source.name}: notes written by the coder-assist project (no real patients).")
+        else:
+            notes.extend(codiesp_notes(load_split(source)))
+            licence.append(CODIESP_LICENCE)
+        sources.append(source)
     if from_feedback:
         fb = feedback_notes(settings, codesets)
         notes.extend(fb)
@@ -141,7 +177,7 @@ def train(
     ds = build_dataset(base, train_notes, progress=progress)
     if ds.y.sum() == 0 or ds.y.sum() == len(ds.y):
         raise CoderAssistError("Training rows have only one class; add notes with both accepted and other codes.")
-    fitted = fit_ranker(ds.X, ds.y, ds.groups, feature_names(), n_splits=3)
+    fitted = fit_ranker(ds.X, ds.y, ds.groups, feature_names(), n_splits=3, monotonic=MONOTONIC)
     registry = Registry.from_settings(settings)
     try:
         active = registry.active()

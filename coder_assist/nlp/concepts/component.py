@@ -74,11 +74,13 @@ class ConceptMatcher:
         for sent in doc.sents:
             sent_keys: dict[str, list[int]] = {}
             for tok in sent:
+                if tok.i in in_titles:
+                    continue
                 if tok.i in expansions:
                     for k in expansions[tok.i]:
                         sent_keys.setdefault(k, []).append(tok.i)
                     continue
-                if tok.is_space or tok.is_punct or tok.i in in_titles:
+                if tok.is_space or tok.is_punct:
                     continue
                 low = fold(tok.text)
                 if low in STOPWORDS or not any(ch.isalnum() for ch in low):

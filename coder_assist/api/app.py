@@ -1,0 +1,44 @@
+"""FastAPI application factory (`uvicorn coder_assist.api.app:create_app --factory`)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from coder_assist import __version__
+from coder_assist.api.routes import codes, feedback, health, models, suggest
+from coder_assist.errors import CoderAssistError
+from coder_assist.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the service; heavy state is loaded lazily on first use and then kept."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="coder-assist",
+        version=__version__,
+        description=(
+            "Offline NLP-assisted ICD-10-CM and CPT/HCPCS code suggestions with evidence spans. "
+            "CPT descriptions in the starter set are written by the project, not AMA text."
+        ),
+    )
+    app.state.settings = settings
+    app.state.codesets = None
+    app.include_router(health.router)
+    app.include_router(codes.router)
+    app.include_router(suggest.router)
+    app.include_router(feedback.router)
+    app.include_router(models.router)
+
+    @app.exception_handler(CoderAssistError)
+    async def _domain_error(_: Request, exc: CoderAssistError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": str(exc)})
+
+    static_dir = Path(str(resources.files("coder_assist.api").joinpath("static")))
+    if (static_dir / "index.html").is_file():
+        app.mount("/", StaticFiles(directory=static_dir, html=True), name="ui")
+    return app
