@@ -41,14 +41,22 @@ def _peak_rss_mb() -> float:
 
 def _notes(data: Path | None) -> list[str]:
     if data is not None and (data / "text_files_en").is_dir():
-        return [p.read_text(encoding="utf-8") for p in sorted((data / "text_files_en").glob("*.txt"))]
+        return [
+            p.read_text(encoding="utf-8") for p in sorted((data / "text_files_en").glob("*.txt"))
+        ]
     fixtures = Path("data/fixtures/notes.jsonl")
     import json
 
-    return [json.loads(line)["text"] for line in fixtures.read_text("utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line)["text"]
+        for line in fixtures.read_text("utf-8").splitlines()
+        if line.strip()
+    ]
 
 
-def run(settings: Settings | None = None, data: Path | None = None, printer: Any = print) -> dict[str, Any]:
+def run(
+    settings: Settings | None = None, data: Path | None = None, printer: Any = print
+) -> dict[str, Any]:
     """Run every benchmark and print a table; returns the figures."""
     global _SUGGESTER
     settings = settings or get_settings()
@@ -97,7 +105,10 @@ def run(settings: Settings | None = None, data: Path | None = None, printer: Any
     printer(f"  {'model':<28} {s['model_version']} (load {s['load_s']} s)")
     printer(f"  {'per note p50 / p95':<28} {s['p50_ms']} / {s['p95_ms']} ms")
     if scoring:
-        printer(f"  {'ONNX scoring p50 / p95':<28} {s['onnx_scoring_p50_ms']} / {s['onnx_scoring_p95_ms']} ms")
+        printer(
+            f"  {'ONNX scoring p50 / p95':<28} "
+            f"{s['onnx_scoring_p50_ms']} / {s['onnx_scoring_p95_ms']} ms"
+        )
     printer(f"  {'notes/s, 1 worker':<28} {s['notes_per_s_1_worker']}")
     printer(f"  {'notes/s, 2 workers':<28} {s['notes_per_s_2_workers']}")
     printer(f"  {'peak RSS':<28} {s['peak_rss_mb']} MB")

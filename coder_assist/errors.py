@@ -39,7 +39,8 @@ class NoteTooLongError(CoderAssistError, ValueError):
         self.length = length
         self.limit = limit
         super().__init__(
-            f"Note is {length} characters; the limit is {limit}. Split the note and submit the parts."
+            f"Note is {length} characters; the limit is {limit}. "
+            "Split the note and submit the parts."
         )
 
 

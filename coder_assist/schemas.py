@@ -17,7 +17,9 @@ class Evidence(BaseModel):
     start: int = Field(ge=0, description="Start offset into the original note (Python str index).")
     end: int = Field(ge=0, description="End offset (exclusive).")
     text: str
-    section: str | None = Field(default=None, description="Section the span is in, e.g. `assessment_plan`.")
+    section: str | None = Field(
+        default=None, description="Section the span is in, e.g. `assessment_plan`."
+    )
     assertion: Assertion = "present"
 
 
@@ -60,4 +62,6 @@ class NoteIn(BaseModel):
     """A note to code."""
 
     text: str = Field(description="The note text (PHI: never logged).")
-    id: str | None = Field(default=None, max_length=200, description="Caller's note id, echoed back.")
+    id: str | None = Field(
+        default=None, max_length=200, description="Caller's note id, echoed back."
+    )

@@ -39,7 +39,9 @@ class Settings(BaseSettings):
     model_version: str | None = Field(
         default=None, description="Pinned model version; the registry's active version when unset."
     )
-    max_note_chars: int = Field(default=100_000, description="Longest note accepted, in characters.")
+    max_note_chars: int = Field(
+        default=100_000, description="Longest note accepted, in characters."
+    )
     max_batch: int = Field(default=100, description="Most notes in one batch request.")
 
 

@@ -22,7 +22,7 @@ from coder_assist.candidates.augment import augment
 from coder_assist.codesets import CodeSets
 from coder_assist.errors import EmptyNoteError, ModelNotFoundError, NoteTooLongError
 from coder_assist.nlp.pipeline import build_pipeline
-from coder_assist.ranking.features import Priors, featurize
+from coder_assist.ranking.features import Priors, feature_names, featurize
 from coder_assist.ranking.heuristic import THRESHOLD as HEURISTIC_THRESHOLD
 from coder_assist.ranking.heuristic import heuristic_scores
 from coder_assist.ranking.text_model import TextModel
@@ -88,17 +88,25 @@ class Suggester:
             from coder_assist.ranking.registry import Registry
 
             try:
-                info = Registry.from_settings(settings).resolve(model_version or settings.model_version)
+                info = Registry.from_settings(settings).resolve(
+                    model_version or settings.model_version
+                )
             except ModelNotFoundError:
                 if model_version or settings.model_version:
                     raise
                 log.warning("No trained model in %s; using heuristic scores", settings.models_dir)
             else:
-                return cls.from_model_dir(info.path, info.version, codesets, settings,
-                                          threshold=info.manifest.threshold)
+                return cls.from_model_dir(
+                    info.path, info.version, codesets, settings, threshold=info.manifest.threshold
+                )
         nlp = build_pipeline(codesets, settings=settings)
-        return cls(codesets, nlp, model_version=HEURISTIC_VERSION,
-                   threshold=HEURISTIC_THRESHOLD, settings=settings)
+        return cls(
+            codesets,
+            nlp,
+            model_version=HEURISTIC_VERSION,
+            threshold=HEURISTIC_THRESHOLD,
+            settings=settings,
+        )
 
     @classmethod
     def from_model_dir(
@@ -121,10 +129,19 @@ class Suggester:
             if terms_path.is_file()
             else []
         )
-        nlp = build_pipeline(codesets, extra, settings=settings)  # type: ignore[arg-type]
+        nlp = build_pipeline(codesets, extra, settings=settings)
         scorer = OnnxScorer.load(path / "model.onnx")
-        return cls(codesets, nlp, model_version=version, threshold=threshold, scorer=scorer,
-                   priors=priors, text_model=text_model, settings=settings)
+        scorer.require_features(feature_names())  # a model from older code fails loudly
+        return cls(
+            codesets,
+            nlp,
+            model_version=version,
+            threshold=threshold,
+            scorer=scorer,
+            priors=priors,
+            text_model=text_model,
+            settings=settings,
+        )
 
     def with_settings(self, settings: Settings) -> Suggester:
         """The same loaded pipeline and model under other limits (shares the lock)."""
@@ -220,8 +237,16 @@ class Suggester:
             model_version=self.model_version,
             suggestions=suggestions,
             entities=[
-                Entity(start=e[0], end=e[1], text=e[2], label=e[3], section=e[4],
-                       assertion=e[5], trigger=e[6], codes=e[7])
+                Entity(
+                    start=e[0],
+                    end=e[1],
+                    text=e[2],
+                    label=e[3],
+                    section=e[4],
+                    assertion=e[5],
+                    trigger=e[6],
+                    codes=e[7],
+                )
                 for e in entities
             ],
         )

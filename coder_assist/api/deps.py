@@ -22,7 +22,7 @@ def _codesets(request: Request) -> CodeSets:
     state: Any = request.app.state
     if getattr(state, "codesets", None) is None:
         state.codesets = CodeSets.load(state.settings)
-    return state.codesets  # type: ignore[no-any-return]
+    return state.codesets
 
 
 def _settings(request: Request) -> Settings:
@@ -38,7 +38,7 @@ def _suggester(request: Request) -> Suggester:
             if suggester is None:
                 suggester = Suggester.load(state.settings, codesets=_codesets(request))
                 state.suggester = suggester
-    return suggester  # type: ignore[no-any-return]
+    return suggester
 
 
 SuggesterDep = Annotated[Suggester, Depends(_suggester)]

@@ -33,6 +33,7 @@ class MentionRef:
     matched_code: str
     rank_in_mention: int
     mention_size: int
+    term_score: float = 1.0
 
 
 @dataclass(slots=True)
@@ -69,7 +70,9 @@ def _prune(matches: list[Match]) -> list[Match]:
     return kept[:MAX_CODES_PER_MENTION]
 
 
-def collect_candidates(doc: Doc, resolver: Resolver) -> tuple[dict[tuple[str, str], Candidate], list[tuple]]:
+def collect_candidates(
+    doc: Doc, resolver: Resolver
+) -> tuple[dict[tuple[str, str], Candidate], list[tuple]]:
     """Candidates keyed by (system, code), plus per-mention entity rows for the output.
 
     Entity rows are (start, end, text, label, section, assertion, trigger, codes).
@@ -77,7 +80,7 @@ def collect_candidates(doc: Doc, resolver: Resolver) -> tuple[dict[tuple[str, st
     candidates: dict[tuple[str, str], Candidate] = {}
     entities: list[tuple] = []
     sent_cues: dict[int, frozenset[str]] = {}
-    for span in doc.spans[SPAN_KEY] if SPAN_KEY in doc.spans else []:
+    for span in doc.spans.get(SPAN_KEY, []):
         matches: list[Match] = span._.ca_matches or []
         if not matches:
             continue
@@ -113,10 +116,20 @@ def collect_candidates(doc: Doc, resolver: Resolver) -> tuple[dict[tuple[str, st
                     matched_code=m.code,
                     rank_in_mention=rank,
                     mention_size=len(kept),
+                    term_score=m.term_score,
                 )
             )
         if codes:
             entities.append(
-                (span.start_char, span.end_char, span.text, span.label_, section, assertion, trigger, codes)
+                (
+                    span.start_char,
+                    span.end_char,
+                    span.text,
+                    span.label_,
+                    section,
+                    assertion,
+                    trigger,
+                    codes,
+                )
             )
     return candidates, entities

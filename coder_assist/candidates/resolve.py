@@ -33,7 +33,9 @@ class Resolver:
             if current.kind == "code" and current.seventh_characters:
                 char = _encounter(current, cues)
                 ext = [c for c in (current.children or ()) if c.endswith(char)]
-                nxt = self._extension(current, char) if not ext else self.codesets.get(ext[0], system)
+                nxt = (
+                    self._extension(current, char) if not ext else self.codesets.get(ext[0], system)
+                )
             else:
                 nxt = self._default_child(current, cues)
             if nxt is None:

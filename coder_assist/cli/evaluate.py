@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 
 
-
 def format_table(report: dict[str, object]) -> str:
     """A small plain-text table of the headline figures."""
     full = report["full_code"]
@@ -18,8 +17,14 @@ def format_table(report: dict[str, object]) -> str:
         ("notes", f"{report['notes']}"),
         ("model version", f"{report['model_version']}"),
         ("MAP (ranked ICD-10-CM)", f"{report['map']:.4f}"),
-        ("micro P / R / F1, full code", f"{full['precision']:.4f} / {full['recall']:.4f} / {full['f1']:.4f}"),
-        ("micro P / R / F1, category", f"{cat['precision']:.4f} / {cat['recall']:.4f} / {cat['f1']:.4f}"),
+        (
+            "micro P / R / F1, full code",
+            f"{full['precision']:.4f} / {full['recall']:.4f} / {full['f1']:.4f}",
+        ),
+        (
+            "micro P / R / F1, category",
+            f"{cat['precision']:.4f} / {cat['recall']:.4f} / {cat['f1']:.4f}",
+        ),
         ("candidate recall, full code", f"{report['candidate_recall']:.4f}"),
         ("candidate recall, category", f"{report['candidate_recall_category']:.4f}"),
         ("evidence spans valid", f"{report['evidence_valid']:.4f} of {report['evidence_spans']}"),
@@ -32,10 +37,18 @@ def evaluate(
     data: Path = typer.Option(
         ..., "--data", "-d", help="CodiEsp split folder (text_files_en/ and <split>D.tsv)."
     ),
-    model_version: str | None = typer.Option(None, "--model-version", help="Registry version to evaluate."),
-    heuristic: bool = typer.Option(False, "--heuristic", help="Ignore trained models; score heuristically."),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="Evaluate only the first N notes."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the full report (per note) as JSON."),
+    model_version: str | None = typer.Option(
+        None, "--model-version", help="Registry version to evaluate."
+    ),
+    heuristic: bool = typer.Option(
+        False, "--heuristic", help="Ignore trained models; score heuristically."
+    ),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="Evaluate only the first N notes."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the full report (per note) as JSON."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Score a model on coded notes: MAP, micro P/R/F1, candidate recall, evidence validity."""

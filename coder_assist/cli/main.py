@@ -29,7 +29,9 @@ app.command("train")(train)
 @app.command("bench")
 def bench(
     data: str = typer.Option(
-        "../shared/data/codiesp/dev", "--data", help="CodiEsp split folder of notes (fixtures if missing)."
+        "../shared/data/codiesp/dev",
+        "--data",
+        help="CodiEsp split folder of notes (fixtures if missing).",
     ),
 ) -> None:
     """Print search p50/p95, load time, per-note latency, notes/s with 1 and 2 workers, peak RSS."""

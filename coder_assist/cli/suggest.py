@@ -44,13 +44,24 @@ def _lines(path: Path) -> Iterator[str]:
 
 
 def suggest(
-    text: str | None = typer.Option(None, "--text", "-t", help="Note text to code (else --input or stdin)."),
-    input: Path | None = typer.Option(
-        None, "--input", "-i", exists=True, dir_okay=False, help="JSONL file, one {'id', 'text'} per line."
+    text: str | None = typer.Option(
+        None, "--text", "-t", help="Note text to code (else --input or stdin)."
     ),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Where to write JSONL results (default stdout)."),
+    input: Path | None = typer.Option(
+        None,
+        "--input",
+        "-i",
+        exists=True,
+        dir_okay=False,
+        help="JSONL file, one {'id', 'text'} per line.",
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Where to write JSONL results (default stdout)."
+    ),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Processes to use for --input."),
-    model_version: str | None = typer.Option(None, "--model-version", help="Registry version to use."),
+    model_version: str | None = typer.Option(
+        None, "--model-version", help="Registry version to use."
+    ),
 ) -> None:
     """Suggest ICD-10-CM and CPT/HCPCS codes with evidence spans.
 

@@ -13,26 +13,43 @@ from coder_assist.settings import get_settings
 def _fmt(metrics: dict[str, float] | None) -> str:
     if not metrics:
         return "-"
-    return f"MAP {metrics['map']:.4f}  F1 {metrics['f1']:.4f}  cand.recall {metrics['candidate_recall']:.4f}"
+    return (
+        f"MAP {metrics['map']:.4f}  F1 {metrics['f1']:.4f}  "
+        f"cand.recall {metrics['candidate_recall']:.4f}"
+    )
 
 
 def train(
     plus: list[Path] = typer.Option(
-        [], "--plus", help="Training data: CodiEsp-layout split folder(s) or coded-notes JSONL file(s) "
-        "({'id','text','codes':[{'system','code'}]}); repeatable."
+        [],
+        "--plus",
+        help="Training data: CodiEsp-layout split folder(s) or coded-notes JSONL file(s) "
+        "({'id','text','codes':[{'system','code'}]}); repeatable.",
     ),
     from_feedback: bool = typer.Option(
-        False, "--from-feedback", help="Train on stored coder decisions (accepted/added vs rejected)."
+        False,
+        "--from-feedback",
+        help="Train on stored coder decisions (accepted/added vs rejected).",
     ),
     out: Path | None = typer.Option(
-        None, "--out", help="Registry folder models/<name> (default: settings models_dir/model_name)."
+        None,
+        "--out",
+        help="Registry folder models/<name> (default: settings models_dir/model_name).",
     ),
     dev: Path | None = typer.Option(
-        None, "--dev", help="CodiEsp dev folder to report on (default ../shared/data/codiesp/dev if present)."
+        None,
+        "--dev",
+        help="CodiEsp dev folder to report on (default ../shared/data/codiesp/dev if present).",
     ),
-    version: str | None = typer.Option(None, "--version", help="Version id (default YYYY.MM.DD-N)."),
-    promote: bool = typer.Option(False, "--promote", help="Promote the new version if it is not worse."),
-    holdout: float = typer.Option(0.1, "--holdout", min=0.0, max=0.5, help="Share of notes held back for comparison."),
+    version: str | None = typer.Option(
+        None, "--version", help="Version id (default YYYY.MM.DD-N)."
+    ),
+    promote: bool = typer.Option(
+        False, "--promote", help="Promote the new version if it is not worse."
+    ),
+    holdout: float = typer.Option(
+        0.1, "--holdout", min=0.0, max=0.5, help="Share of notes held back for comparison."
+    ),
     notes: str = typer.Option("", "--notes", help="Free text stored in the manifest."),
 ) -> None:
     """Train, evaluate and register a ranker version (not active until promoted).
@@ -53,8 +70,13 @@ def train(
 
     try:
         result = run_training(
-            settings=settings, plus=list(plus), from_feedback=from_feedback, dev=dev,
-            version=version, holdout_fraction=holdout, notes_text=notes,
+            settings=settings,
+            plus=list(plus),
+            from_feedback=from_feedback,
+            dev=dev,
+            version=version,
+            holdout_fraction=holdout,
+            notes_text=notes,
         )
     except CoderAssistError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -64,7 +86,10 @@ def train(
     for name, metrics in result.metrics.items():
         typer.echo(f"  {name:12s} new    {_fmt(metrics)}")
         if result.active_metrics is not None:
-            typer.echo(f"  {name:12s} active {_fmt(result.active_metrics.get(name))} ({result.active_version})")
+            typer.echo(
+                f"  {name:12s} active {_fmt(result.active_metrics.get(name))} "
+                f"({result.active_version})"
+            )
     if promote:
         from coder_assist.ranking.registry import Registry
 

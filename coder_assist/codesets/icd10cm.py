@@ -99,7 +99,9 @@ _SEVENTH_EXCEPTIONS: dict[str, tuple[tuple[int, str], frozenset[str]]] = {
 }
 
 
-def _allowed_extensions(code: str, rule: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+def _allowed_extensions(
+    code: str, rule: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str], ...]:
     exc = _SEVENTH_EXCEPTIONS.get(code[:3])
     compact = code.replace(".", "")
     if exc is None or len(compact) < exc[0][0] or compact[exc[0][0] - 1] not in exc[0][1]:
@@ -163,7 +165,11 @@ def parse(path: Path | None = None) -> Iterator[Code]:
 
     for chap in root.findall("chapter"):
         desc = " ".join(chap.findtext("desc", "").split())
-        chap_id = desc[desc.rfind("(") + 1 : desc.rfind(")")] if "(" in desc else chap.findtext("name", "")
+        chap_id = (
+            desc[desc.rfind("(") + 1 : desc.rfind(")")]
+            if "(" in desc
+            else chap.findtext("name", "")
+        )
         chap_id = f"CH{int(chap.findtext('name', '0')):02d}" if chap_id in nodes else chap_id
         cnode = _Node(chap_id, desc, "chapter", None, chap_id)
         cnode.notes = collect_notes(chap)
@@ -171,7 +177,9 @@ def parse(path: Path | None = None) -> Iterator[Code]:
         for sec in chap.findall("section"):
             sid = sec.get("id", "")
             sid = sid if "-" in sid else f"{sid}-{sid}"  # one-category blocks share the code
-            snode = _Node(sid, " ".join(sec.findtext("desc", "").split()), "block", chap_id, chap_id)
+            snode = _Node(
+                sid, " ".join(sec.findtext("desc", "").split()), "block", chap_id, chap_id
+            )
             snode.notes = collect_notes(sec)
             add(snode)
             for diag in sec.findall("diag"):

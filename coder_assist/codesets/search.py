@@ -297,9 +297,7 @@ class SearchIndex:
             (f for term in self.vocab_ for f in factors[term]), np.float32, int(starts[-1])
         )
         idf = self.idf_.tolist()
-        weight = [
-            sum(idf[self.term_id_[w]] * f for w, f in terms.items()) for terms in text_terms
-        ]
+        weight = [sum(idf[self.term_id_[w]] * f for w, f in terms.items()) for terms in text_terms]
         self.text_weight_ = np.maximum(np.asarray(weight, np.float32), 1e-3)
         self.surface_ = {}
         for text in self.text_lower_:
@@ -390,9 +388,7 @@ class SearchIndex:
             senses = self.synonyms_.lookup_chunk(chunk)
             if senses and (not chunk.isalnum() or chunk in self.synonyms_.case_sensitive_):
                 flush()
-                segments.append(
-                    [(self._words(s), 1.0 - 0.03 * i) for i, s in enumerate(senses)]
-                )
+                segments.append([(self._words(s), 1.0 - 0.03 * i) for i, s in enumerate(senses)])
                 continue
             pending.extend(self._words(chunk))
         flush()

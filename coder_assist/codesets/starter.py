@@ -28,8 +28,10 @@ _CODE_PATTERNS: dict[str, re.Pattern[str]] = {
 
 
 def _starter_text(system: str) -> str:
-    return resources.files("coder_assist.codesets.data").joinpath(STARTER_FILES[system]).read_text(
-        encoding="utf-8"
+    return (
+        resources.files("coder_assist.codesets.data")
+        .joinpath(STARTER_FILES[system])
+        .read_text(encoding="utf-8")
     )
 
 

@@ -11,7 +11,7 @@ import hashlib
 import logging
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import medspacy  # noqa: F401  (registers medspacy_* factories)
@@ -40,7 +40,9 @@ def _package_digest() -> str:
         h.update(path.read_bytes())
     from importlib import resources
 
-    h.update(resources.files("coder_assist.codesets.data").joinpath("abbreviations.json").read_bytes())
+    h.update(
+        resources.files("coder_assist.codesets.data").joinpath("abbreviations.json").read_bytes()
+    )
     # The index depends on the code that builds it: any change to it invalidates the cache.
     for module in ("index.py", "synonyms.py", "component.py"):
         h.update(resources.files("coder_assist.nlp.concepts").joinpath(module).read_bytes())
@@ -70,7 +72,7 @@ def make_blank() -> Language:
 
 def build_pipeline(
     codesets: CodeSets,
-    extra_terms: Iterable[tuple[str, str, str, str]] = (),
+    extra_terms: Iterable[Sequence[object]] = (),
     settings: Settings | None = None,
     *,
     cache_tag: str = "",
@@ -78,9 +80,9 @@ def build_pipeline(
     """Return the full pipeline, from the cache when one matches the code sets and rules."""
     settings = settings or get_settings()
     extra = list(extra_terms)
-    digest = hashlib.sha256(repr(sorted(extra)).encode()).hexdigest()[:12]
+    digest = hashlib.sha256(repr(sorted(map(repr, extra))).encode()).hexdigest()[:12]
     prefix = f"pipeline-p{PIPELINE_FORMAT}-{cache_key(settings)}-{_package_digest()}-"
-    key = f"{prefix[len('pipeline-'):]}{digest}{cache_tag}"
+    key = f"{prefix[len('pipeline-') :]}{digest}{cache_tag}"
     path = settings.cache_dir / f"pipeline-{key}"
     if path.is_dir():
         try:

@@ -4,7 +4,6 @@ Clinical notes are written in lines (headers, lists, one finding a line); spaCy'
 punctuation sentencizer would glue them together and let matches cross lines.
 """
 
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -13,8 +12,6 @@ from spacy.tokens import Doc
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence at the first token after any whitespace token holding a newline."""
     for tok in doc[:-1]:
-        if tok.is_space and ("\n" in tok.text or "\r" in tok.text):
-            doc[tok.i + 1].is_sent_start = True
-        elif "\n" in tok.whitespace_:
+        if (tok.is_space and ("\n" in tok.text or "\r" in tok.text)) or "\n" in tok.whitespace_:
             doc[tok.i + 1].is_sent_start = True
     return doc

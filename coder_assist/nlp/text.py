@@ -18,16 +18,99 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 #: Words that carry no clinical meaning for matching.
 STOPWORDS = frozenset(
-    """a an the of and or in on at to for by with from as is are was were be been being this that
-    these those it its into onto upon per via than then also any all other others such which who
-    whom whose his her their our your my he she they we you i me him them us due""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "by",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "into",
+        "onto",
+        "upon",
+        "per",
+        "via",
+        "than",
+        "then",
+        "also",
+        "any",
+        "all",
+        "other",
+        "others",
+        "such",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "my",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "me",
+        "him",
+        "them",
+        "us",
+        "due",
+    ]
 )
 
 #: Words that ICD-10-CM uses as residual qualifiers; a note rarely says them.
 QUALIFIERS = frozenset(
-    """unspecified nos nec specified elsewhere classified otherwise type site part region
-    without complication complications encounter initial subsequent sequela condition conditions
-    disease disorder disorders""".split()
+    [
+        "unspecified",
+        "nos",
+        "nec",
+        "specified",
+        "elsewhere",
+        "classified",
+        "otherwise",
+        "type",
+        "site",
+        "part",
+        "region",
+        "without",
+        "complication",
+        "complications",
+        "encounter",
+        "initial",
+        "subsequent",
+        "sequela",
+        "condition",
+        "conditions",
+        "disease",
+        "disorder",
+        "disorders",
+    ]
 )
 
 # Spelling variants that a stemmer does not join (British/Spanish-translated spellings).

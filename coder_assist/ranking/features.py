@@ -33,6 +33,7 @@ SECTIONS = (
     "medications",
 )
 N_SOURCES = 5
+LEARNED_SOURCE = 4
 CHAPTER_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -136,6 +137,8 @@ def feature_names() -> list[str]:
         "prior_seen",
         "text_score",
         "text_rank_inv",
+        "text_category_score",
+        "learned_term_precision",
         "siblings",
         "n_candidates_log",
         "note_chars_log",
@@ -155,6 +158,9 @@ def featurize(
     categories: dict[str, int] = {}
     for c in candidates:
         categories[c.code[:3]] = categories.get(c.code[:3], 0) + 1
+    text_by_category: dict[str, float] = {}
+    for c in candidates:
+        text_by_category[c.code[:3]] = text_by_category.get(c.code[:3], 0.0) + c.text_score
     text_ranks = {
         id(c): r for r, c in enumerate(sorted(candidates, key=lambda c: -c.text_score), start=1)
     }
@@ -202,6 +208,8 @@ def featurize(
             float(cand.code in priors.gold),
             cand.text_score,
             1.0 / text_ranks[id(cand)],
+            text_by_category[cand.code[:3]],
+            max((m.term_score for m in ms if m.source == LEARNED_SOURCE), default=0.0),
             categories[cand.code[:3]] - 1,
             math.log1p(n),
             math.log1p(note_length),

@@ -209,7 +209,10 @@ def _fit(
     for name in candidates:
         start = time.perf_counter()
         decision = cross_val_predict(
-            make_candidate(name, random_state, cst), X32, y_int, cv=splits,
+            make_candidate(name, random_state, cst),
+            X32,
+            y_int,
+            cv=splits,
             method="decision_function",
         )
         decision = np.asarray(decision, dtype=np.float64).ravel()
@@ -217,8 +220,12 @@ def _fit(
         metrics = _fold_metrics(y_int, _sigmoid(decision), splits)
         metrics["cv_seconds"] = round(time.perf_counter() - start, 3)
         report["candidates"][name] = metrics
-        log.info("ranker candidate %s: AP %.4f, log loss %.4f", name,
-                 metrics["average_precision"], metrics["log_loss"])
+        log.info(
+            "ranker candidate %s: AP %.4f, log loss %.4f",
+            name,
+            metrics["average_precision"],
+            metrics["log_loss"],
+        )
 
     chosen = _choose(report["candidates"])
     report["chosen"] = chosen

@@ -163,8 +163,11 @@ def hash_source(path: Path, name: str | None = None) -> DataSource:
         if path.is_dir():
             digest.update(b"\0")
     return DataSource(
-        name=name or path.name, path=str(path), sha256=digest.hexdigest(),
-        files=len(files), bytes=total,
+        name=name or path.name,
+        path=str(path),
+        sha256=digest.hexdigest(),
+        files=len(files),
+        bytes=total,
     )
 
 
@@ -392,9 +395,12 @@ class Registry:
         staging.mkdir()
         try:
             export_onnx(
-                fitted, staging / MODEL_FILE,
-                metadata={"coder_assist.model_name": self.name,
-                          "coder_assist.model_version": version},
+                fitted,
+                staging / MODEL_FILE,
+                metadata={
+                    "coder_assist.model_name": self.name,
+                    "coder_assist.model_version": version,
+                },
             )
             for a in artifact_paths:
                 if a.is_dir():
@@ -425,7 +431,9 @@ class Registry:
             (staging / METRICS_FILE).write_text(
                 json.dumps(
                     _jsonable({"cv": fitted.cv_report_, "evaluation": manifest.metrics}),
-                    indent=2, sort_keys=True, allow_nan=False,
+                    indent=2,
+                    sort_keys=True,
+                    allow_nan=False,
                 )
                 + "\n",
                 encoding="utf-8",
@@ -475,7 +483,8 @@ class Registry:
 
 def _check_not_worse(candidate: ModelInfo, current: ModelInfo, metric: str) -> None:
     shared = sorted(
-        s for s in candidate.metrics
+        s
+        for s in candidate.metrics
         if metric in candidate.metrics[s] and metric in current.metrics.get(s, {})
     )
     if not shared:

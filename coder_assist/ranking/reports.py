@@ -76,13 +76,16 @@ def compute_metrics(
     prob_true, prob_pred, counts = _calibration(y, s, n_bins)
     out["ece"] = float(np.sum(counts * np.abs(prob_true - prob_pred)) / len(y))
     out["calibration_curve"] = {
-        "prob_pred": prob_pred.tolist(), "prob_true": prob_true.tolist(), "count": counts.tolist()
+        "prob_pred": prob_pred.tolist(),
+        "prob_true": prob_true.tolist(),
+        "count": counts.tolist(),
     }
     per_chapter: dict[str, Any] = {}
     for chapter in sorted(set(ch.tolist())):
         mask = ch == chapter
         per_chapter[chapter] = {
-            "n": int(mask.sum()), "n_positive": int(y[mask].sum()),
+            "n": int(mask.sum()),
+            "n_positive": int(y[mask].sum()),
             **_prf(y[mask], s[mask] >= threshold),
         }
     out["per_chapter"] = per_chapter
@@ -138,13 +141,23 @@ def write_report(
     if y.min() != y.max():
         precision, recall, _ = precision_recall_curve(y, s)
         ax.plot(recall, precision, label=f"AP = {metrics['average_precision']:.3f}")
-        ax.scatter([metrics["recall"]], [metrics["precision"]], color="C3", zorder=3,
-                   label=f"threshold {threshold:.2f}")
+        ax.scatter(
+            [metrics["recall"]],
+            [metrics["precision"]],
+            color="C3",
+            zorder=3,
+            label=f"threshold {threshold:.2f}",
+        )
         ax.legend(loc="lower left")
     else:
         ax.text(0.5, 0.5, "only one class present", ha="center", va="center")
-    ax.set(xlabel="Recall", ylabel="Precision", xlim=(0, 1), ylim=(0, 1.02),
-           title=f"{prefix}precision-recall")
+    ax.set(
+        xlabel="Recall",
+        ylabel="Precision",
+        xlim=(0, 1),
+        ylim=(0, 1.02),
+        title=f"{prefix}precision-recall",
+    )
     save(fig, PR_CURVE_FILE)
 
     # Calibration (reliability) curve.
@@ -152,10 +165,19 @@ def write_report(
     ax = fig.add_subplot()
     curve = metrics["calibration_curve"]
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect")
-    ax.plot(curve["prob_pred"], curve["prob_true"], marker="o",
-            label=f"model (ECE {metrics['ece']:.3f})")
-    ax.set(xlabel="Mean predicted probability", ylabel="Fraction positive", xlim=(0, 1),
-           ylim=(0, 1), title=f"{prefix}calibration")
+    ax.plot(
+        curve["prob_pred"],
+        curve["prob_true"],
+        marker="o",
+        label=f"model (ECE {metrics['ece']:.3f})",
+    )
+    ax.set(
+        xlabel="Mean predicted probability",
+        ylabel="Fraction positive",
+        xlim=(0, 1),
+        ylim=(0, 1),
+        title=f"{prefix}calibration",
+    )
     ax.legend(loc="upper left")
     save(fig, CALIBRATION_FILE)
 
@@ -165,8 +187,7 @@ def write_report(
     fig = Figure(figsize=(max(5.0, 0.35 * len(chapters_sorted) + 1.5), 4))
     ax = fig.add_subplot()
     ax.bar(range(len(chapters_sorted)), f1, color="C0")
-    ax.set_xticks(range(len(chapters_sorted)), chapters_sorted, rotation=70, ha="right",
-                  fontsize=7)
+    ax.set_xticks(range(len(chapters_sorted)), chapters_sorted, rotation=70, ha="right", fontsize=7)
     ax.set(ylabel=f"F1 at {threshold:.2f}", ylim=(0, 1), title=f"{prefix}F1 by chapter")
     save(fig, CHAPTER_F1_FILE)
 

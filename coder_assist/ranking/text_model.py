@@ -38,7 +38,7 @@ class TextModel:
 
     def fit(self, texts: Sequence[str], labels: Sequence[set[str]]) -> TextModel:
         """Remember the notes' TF-IDF vectors and their codes."""
-        vec = TfidfVectorizer(**_VECTORIZER)  # type: ignore[arg-type]
+        vec = TfidfVectorizer(**_VECTORIZER)
         self.matrix_ = sparse.csr_matrix(vec.fit_transform(texts), dtype=np.float32)
         self.vocabulary_ = {k: int(v) for k, v in vec.vocabulary_.items()}
         self.idf_ = vec.idf_.astype(np.float32)
@@ -58,7 +58,7 @@ class TextModel:
 
     def _vec(self) -> TfidfVectorizer:
         if self._vectorizer is None:
-            vec = TfidfVectorizer(**_VECTORIZER, vocabulary=self.vocabulary_)  # type: ignore[arg-type]
+            vec = TfidfVectorizer(**_VECTORIZER, vocabulary=self.vocabulary_)
             vec.idf_ = self.idf_
             self._vectorizer = vec
         return self._vectorizer
@@ -86,16 +86,27 @@ class TextModel:
     def save(self, folder: Path) -> None:
         """Write the vocabulary, codes and sparse arrays into a model folder."""
         (folder / _FILES[0]).write_text(
-            json.dumps({"codes": self.codes_, "vocabulary": self.vocabulary_, "k": self.k,
-                        "power": self.power}),
+            json.dumps(
+                {
+                    "codes": self.codes_,
+                    "vocabulary": self.vocabulary_,
+                    "k": self.k,
+                    "power": self.power,
+                }
+            ),
             encoding="utf-8",
         )
         m, lab = self.matrix_, self.labels_
         np.savez_compressed(
             folder / _FILES[1],
             idf=self.idf_,
-            m_data=m.data, m_indices=m.indices, m_indptr=m.indptr, m_shape=np.array(m.shape),
-            l_indices=lab.indices, l_indptr=lab.indptr, l_shape=np.array(lab.shape),
+            m_data=m.data,
+            m_indices=m.indices,
+            m_indptr=m.indptr,
+            m_shape=np.array(m.shape),
+            l_indices=lab.indices,
+            l_indptr=lab.indptr,
+            l_shape=np.array(lab.shape),
         )
 
     @staticmethod

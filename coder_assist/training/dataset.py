@@ -55,7 +55,7 @@ class Dataset:
     codes: list[str]
     priors: Priors
     text_model: TextModel | None
-    learned_terms: list[tuple[str, str, str, str]]
+    learned_terms: list[tuple[str, str, str, str, float]]
 
 
 def compute_priors(notes: Sequence[TrainingNote], cands: Sequence[dict[Key, Candidate]]) -> Priors:
@@ -141,7 +141,8 @@ def build_dataset(
                 found = collect_candidates(doc, suggester.resolver)[0]
                 top = text_model.top(note.text, TEXT_CANDIDATES) if text_model else []
                 cands = [
-                    c for c in augment(found, top, priors, suggester.codesets)
+                    c
+                    for c in augment(found, top, priors, suggester.codesets)
                     if c.system in note.systems
                 ]
                 if not cands:

@@ -31,7 +31,11 @@ def evaluate(
         icd = [s for s in ranked if s.candidate.system == "ICD-10-CM"]
         ranked_codes = [s.candidate.code for s in icd]
         aps.append(average_precision(ranked_codes, gold))
-        suggested = {s.code for s in result.suggestions if s.status == "suggested" and s.system == "ICD-10-CM"}
+        suggested = {
+            s.code
+            for s in result.suggestions
+            if s.status == "suggested" and s.system == "ICD-10-CM"
+        }
         full.add(suggested, gold)
         cat.add({category(c) for c in suggested}, {category(c) for c in gold})
         cand_codes = set(ranked_codes)

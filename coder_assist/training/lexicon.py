@@ -14,12 +14,55 @@ from collections.abc import Sequence
 
 from coder_assist.nlp.text import QUALIFIERS, STOPWORDS, words
 
-Term = tuple[str, str, str, str]
+Term = tuple[str, str, str, str, float]
 _GENERIC = frozenset(
-    """patient patients case year years old month months day days week weeks time admission
-    study left right treatment normal level levels value values hospital history presented
-    showed performed revealed diagnosis diagnosed clinical examination test tests result results
-    ml mg dl mm cm kg hours hour""".split()
+    [
+        "patient",
+        "patients",
+        "case",
+        "year",
+        "years",
+        "old",
+        "month",
+        "months",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "time",
+        "admission",
+        "study",
+        "left",
+        "right",
+        "treatment",
+        "normal",
+        "level",
+        "levels",
+        "value",
+        "values",
+        "hospital",
+        "history",
+        "presented",
+        "showed",
+        "performed",
+        "revealed",
+        "diagnosis",
+        "diagnosed",
+        "clinical",
+        "examination",
+        "test",
+        "tests",
+        "result",
+        "results",
+        "ml",
+        "mg",
+        "dl",
+        "mm",
+        "cm",
+        "kg",
+        "hours",
+        "hour",
+    ]
 )
 
 
@@ -42,7 +85,11 @@ def mine_terms(
     min_precision: float = 0.3,
     max_per_code: int = 6,
 ) -> list[Term]:
-    """Learned terms `(system, code, text, "learned")` from (text, positive codes) pairs."""
+    """Learned terms `(system, code, text, "learned", precision)` from (text, codes) pairs.
+
+    Precision is the share of notes containing the term that carry the code; the ranker
+    sees it as a feature.
+    """
     note_grams = [_grams(text) for text, _ in notes]
     df: Counter[str] = Counter()
     for grams in note_grams:
@@ -59,7 +106,10 @@ def mine_terms(
                 continue
             precision = support / df[gram]
             if precision >= min_precision:
-                scored.append((precision * math.log1p(support), gram))
+                scored.append((precision * math.log1p(support), gram, precision))
         scored.sort(reverse=True)
-        terms.extend((system, code, gram, "learned") for _, gram in scored[:max_per_code])
+        terms.extend(
+            (system, code, gram, "learned", round(precision, 4))
+            for _, gram, precision in scored[:max_per_code]
+        )
     return sorted(terms)

@@ -61,7 +61,9 @@ def feedback_notes(settings: Settings, codesets: CodeSets) -> list[TrainingNote]
     notes = []
     try:
         for fb in latest_per_note(engine, require_text=True):
-            systems = frozenset(s for s, _ in (*fb.positives, *fb.negatives)) or frozenset({"ICD-10-CM"})
+            systems = frozenset(s for s, _ in (*fb.positives, *fb.negatives)) or frozenset(
+                {"ICD-10-CM"}
+            )
             notes.append(
                 TrainingNote(
                     id=f"feedback:{fb.note_id}",
@@ -89,22 +91,28 @@ def jsonl_notes(path: Path, codesets: CodeSets) -> list[TrainingNote]:
             continue
         try:
             item = json.loads(line)
-            positives = set()
+            positives: set[tuple[str, str]] = set()
             for c in item["codes"]:
                 found = codesets.get(c["code"], c["system"])
                 if found is None:
-                    raise CoderAssistError(f"{path}:{lineno}: unknown {c['system']} code {c['code']!r}")
+                    raise CoderAssistError(
+                        f"{path}:{lineno}: unknown {c['system']} code {c['code']!r}"
+                    )
                 positives.add((found.system, found.code))
             notes.append(
                 TrainingNote(
-                    id=f"{path.stem}:{item['id']}", text=item["text"], positives=positives,
-                    source=path.stem, repeat=JSONL_REPEAT,
+                    id=f"{path.stem}:{item['id']}",
+                    text=item["text"],
+                    positives=positives,
+                    source=path.stem,
+                    repeat=JSONL_REPEAT,
                     systems=frozenset({"ICD-10-CM", "CPT", "HCPCS"}),
                 )
             )
         except (KeyError, TypeError, json.JSONDecodeError) as exc:
             raise CoderAssistError(
-                f"{path}:{lineno}: expected {{'id', 'text', 'codes': [{{'system', 'code'}}]}} ({exc})"
+                f"{path}:{lineno}: expected "
+                f"{{'id', 'text', 'codes': [{{'system', 'code'}}]}} ({exc})"
             ) from exc
     return notes
 
@@ -128,7 +136,9 @@ def _metrics_of(report: dict[str, Any]) -> dict[str, float]:
 
 
 def _as_docs(notes: list[TrainingNote]) -> list[Document]:
-    return [Document(n.id, n.text, sorted(c for s, c in n.positives if s == "ICD-10-CM")) for n in notes]
+    return [
+        Document(n.id, n.text, sorted(c for s, c in n.positives if s == "ICD-10-CM")) for n in notes
+    ]
 
 
 def train(
@@ -152,7 +162,9 @@ def train(
     for source in plus or []:
         if source.suffix == ".jsonl":
             notes.extend(jsonl_notes(source, codesets))
-            licence.append(f"{source.name}: notes written by the coder-assist project (no real patients).")
+            licence.append(
+                f"{source.name}: notes written by the coder-assist project (no real patients)."
+            )
         else:
             notes.extend(codiesp_notes(load_split(source)))
             licence.append(CODIESP_LICENCE)
@@ -163,8 +175,14 @@ def train(
         digest = hashlib.sha256(
             json.dumps([(n.id, sorted(n.positives), sorted(n.negatives)) for n in fb]).encode()
         ).hexdigest()
-        sources.append(DataSource(name="feedback", path=str(settings.database_url).split("@")[-1],
-                                  sha256=digest, files=len(fb)))
+        sources.append(
+            DataSource(
+                name="feedback",
+                path=str(settings.database_url).split("@")[-1],
+                sha256=digest,
+                files=len(fb),
+            )
+        )
         licence.append("Coder feedback stored by this installation (site data).")
     if not notes:
         raise CoderAssistError(
@@ -172,11 +190,17 @@ def train(
             "stored reviews that include the note text."
         )
     held = [n for n in notes if _held_back(n.id, holdout_fraction)]
-    train_notes = [n for n in notes if not _held_back(n.id, holdout_fraction)] if len(held) < len(notes) else notes
+    train_notes = (
+        [n for n in notes if not _held_back(n.id, holdout_fraction)]
+        if len(held) < len(notes)
+        else notes
+    )
     log.info("training on %d notes, holding back %d", len(train_notes), len(held))
     ds = build_dataset(base, train_notes, progress=progress)
     if ds.y.sum() == 0 or ds.y.sum() == len(ds.y):
-        raise CoderAssistError("Training rows have only one class; add notes with both accepted and other codes.")
+        raise CoderAssistError(
+            "Training rows have only one class; add notes with both accepted and other codes."
+        )
     fitted = fit_ranker(ds.X, ds.y, ds.groups, feature_names(), n_splits=3, monotonic=MONOTONIC)
     registry = Registry.from_settings(settings)
     try:
@@ -201,8 +225,13 @@ def train(
         export_onnx(fitted, tmp / "model.onnx")
         candidate_nlp = build_pipeline(codesets, ds.learned_terms, settings=settings)
         candidate = Suggester(
-            codesets, candidate_nlp, model_version="candidate", threshold=fitted.threshold_,
-            scorer=_load_scorer(tmp / "model.onnx"), priors=ds.priors, text_model=ds.text_model,
+            codesets,
+            candidate_nlp,
+            model_version="candidate",
+            threshold=fitted.threshold_,
+            scorer=_load_scorer(tmp / "model.onnx"),
+            priors=ds.priors,
+            text_model=ds.text_model,
             settings=settings,
         )
         metrics: dict[str, dict[str, float]] = {}
@@ -211,12 +240,20 @@ def train(
         for name, docs in eval_sets.items():
             metrics[name] = _metrics_of(evaluate(candidate, docs, progress=progress))
             if active_suggester is not None and active_metrics is not None:
-                active_metrics[name] = _metrics_of(evaluate(active_suggester, docs, progress=progress))
+                active_metrics[name] = _metrics_of(
+                    evaluate(active_suggester, docs, progress=progress)
+                )
         proba = fitted.predict_proba(ds.X)
         report_dir = tmp / "report_train_oof"
         chapters = [getattr(codesets.get(c, "ICD-10-CM"), "chapter", None) for c in ds.codes]
-        write_report(report_dir, ds.y, np.asarray(proba), chapters,
-                     threshold=fitted.threshold_, title="training rows")
+        write_report(
+            report_dir,
+            ds.y,
+            np.asarray(proba),
+            chapters,
+            threshold=fitted.threshold_,
+            title="training rows",
+        )
         info = registry.create_version(
             fitted,
             metrics=metrics,
@@ -226,8 +263,12 @@ def train(
             notes=notes_text,
             artifacts=artifacts,
             report_dirs={"train": report_dir},
-            extra={"n_training_notes": len(train_notes), "n_held_back": len(held),
-                   "n_rows": int(len(ds.y)), "positive_rate": float(ds.y.mean())},
+            extra={
+                "n_training_notes": len(train_notes),
+                "n_held_back": len(held),
+                "n_rows": len(ds.y),
+                "positive_rate": float(ds.y.mean()),
+            },
         )
     return TrainResult(info, metrics, active_metrics, active.version if active else None)
 

@@ -19,9 +19,7 @@ def codes_client(
 ) -> Iterator[TestClient]:
     """A client of the real app; the code sets are borrowed instead of loaded again."""
     base: Path = tmp_path_factory.mktemp("codes-api")
-    settings = Settings(
-        database_url=f"sqlite:///{base / 'feedback.db'}", data_dir=base / "data"
-    )
+    settings = Settings(database_url=f"sqlite:///{base / 'feedback.db'}", data_dir=base / "data")
     app = create_app(settings)
     app.state.codesets = codesets
     with TestClient(app) as client:

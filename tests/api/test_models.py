@@ -33,15 +33,27 @@ def registry(tmp_path: Path, ranker: FittedRanker) -> Registry:
     data.write_text("note\tcode\n", encoding="utf-8")
     registry = Registry(tmp_path / "models", "coder-assist")
     for version, map_ in (("v1", 0.40), ("v2", 0.45)):
-        registry.create_version(ranker, version=version, metrics={"dev": {"map": map_}},
-                                training_data=[data], licence=[], notes=f"run {version}")
+        registry.create_version(
+            ranker,
+            version=version,
+            metrics={"dev": {"map": map_}},
+            training_data=[data],
+            licence=[],
+            notes=f"run {version}",
+        )
     registry.promote("v1")
     return registry
 
 
 def _client(registry: Registry, tmp_path: Path, **settings: Any) -> tuple[FastAPI, TestClient]:
-    app = create_app(Settings(models_dir=registry.models_dir, model_name=registry.name,
-                              data_dir=tmp_path / "data", **settings))
+    app = create_app(
+        Settings(
+            models_dir=registry.models_dir,
+            model_name=registry.name,
+            data_dir=tmp_path / "data",
+            **settings,
+        )
+    )
     return app, TestClient(app)
 
 
@@ -56,9 +68,7 @@ def test_list_shows_versions_active_and_resolved(registry: Registry, tmp_path: P
     assert body["name"] == "coder-assist"
     assert body["active"] == "v1" and body["resolved"] == "v1"
     assert body["pinned"] is None and body["serving"] is None and body["problem"] is None
-    assert [(v["version"], v["active"]) for v in body["versions"]] == [
-        ("v1", True), ("v2", False)
-    ]
+    assert [(v["version"], v["active"]) for v in body["versions"]] == [("v1", True), ("v2", False)]
     v1 = body["versions"][0]
     assert v1["metrics"] == {"dev": {"map": 0.4}}
     assert v1["model_type"] == LOGISTIC and v1["n_features"] == 4 and v1["notes"] == "run v1"
@@ -86,8 +96,13 @@ def test_reload_switches_the_service_to_the_promoted_version(
     registry.promote("v2")  # e.g. by `coder-assist models promote v2` on the same host
     response = client.post("/v1/models/reload")
     assert response.status_code == 200
-    assert response.json() == {"name": "coder-assist", "version": "v2", "previous": "v1",
-                                "active": "v2", "pinned": None}
+    assert response.json() == {
+        "name": "coder-assist",
+        "version": "v2",
+        "previous": "v1",
+        "active": "v2",
+        "pinned": None,
+    }
     assert app.state.suggester is None  # the next request builds one on v2
     assert client.get("/v1/models").json()["serving"] is None
 

@@ -71,7 +71,9 @@ def test_missing_field_is_422(client: TestClient) -> None:
 
 def test_malformed_json_is_422(client: TestClient) -> None:
     res = client.post(
-        "/v1/suggest", content=b'{"text": "unterminated', headers={"content-type": "application/json"}
+        "/v1/suggest",
+        content=b'{"text": "unterminated',
+        headers={"content-type": "application/json"},
     )
     assert res.status_code == 422
 
@@ -85,12 +87,14 @@ def test_too_long_note_is_413_and_says_the_limit(client: TestClient) -> None:
 def test_batch_reports_bad_notes_individually(client: TestClient) -> None:
     res = client.post(
         "/v1/suggest/batch",
-        json={"notes": [
-            {"id": "a", "text": "Essential hypertension."},
-            {"id": "b", "text": "   "},
-            {"id": "c", "text": "x" * 3000},
-            {"id": "d", "text": "Acute sinusitis."},
-        ]},
+        json={
+            "notes": [
+                {"id": "a", "text": "Essential hypertension."},
+                {"id": "b", "text": "   "},
+                {"id": "c", "text": "x" * 3000},
+                {"id": "d", "text": "Acute sinusitis."},
+            ]
+        },
     )
     assert res.status_code == 200
     items = res.json()["results"]

@@ -83,8 +83,17 @@ def test_show_json_has_every_field(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     detail = json.loads(result.output)
     assert detail["system"] == "HCPCS" and detail["billable"]
-    for field in ("inclusion_terms", "excludes1", "excludes2", "code_first", "seventh_characters",
-                  "children", "parent", "own_words", "source"):
+    for field in (
+        "inclusion_terms",
+        "excludes1",
+        "excludes2",
+        "code_first",
+        "seventh_characters",
+        "children",
+        "parent",
+        "own_words",
+        "source",
+    ):
         assert field in detail
 
 

@@ -16,8 +16,9 @@ def test_query_mix_is_large_deterministic_and_mixed(codesets: CodeSets) -> None:
 
 def test_run_bench_reports_load_time_and_percentiles() -> None:
     lines: list[str] = []
-    result = run_bench(queries=["e119", "pnuemonia", "chf", "office visit"], rounds=2,
-                       printer=lines.append)
+    result = run_bench(
+        queries=["e119", "pnuemonia", "chf", "office visit"], rounds=2, printer=lines.append
+    )
     assert result["queries"] == 4 and result["searches"] == 8
     assert 0 < result["search_p50_ms"] <= result["search_p95_ms"] <= result["search_max_ms"]
     assert 0 < result["load_warm_s"] < 30

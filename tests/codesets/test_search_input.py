@@ -83,13 +83,32 @@ def test_unknown_code_falls_back_to_its_nearest_family(codesets: CodeSets) -> No
 
 def _tiny_index() -> SearchIndex:
     codes = [
-        Code("I21", "ICD-10-CM", "Acute myocardial infarction", False, "category",
-             children=("I21.9",)),
-        Code("I21.9", "ICD-10-CM", "Acute myocardial infarction, unspecified", True, "code",
-             parent="I21", inclusion_terms=("Myocardial infarction (acute) NOS",)),
+        Code(
+            "I21",
+            "ICD-10-CM",
+            "Acute myocardial infarction",
+            False,
+            "category",
+            children=("I21.9",),
+        ),
+        Code(
+            "I21.9",
+            "ICD-10-CM",
+            "Acute myocardial infarction, unspecified",
+            True,
+            "code",
+            parent="I21",
+            inclusion_terms=("Myocardial infarction (acute) NOS",),
+        ),
         Code("I34.0", "ICD-10-CM", "Nonrheumatic mitral (valve) insufficiency", True, "code"),
-        Code("99213", "CPT", "Established patient office visit", True, "service",
-             terms=("follow-up visit",)),
+        Code(
+            "99213",
+            "CPT",
+            "Established patient office visit",
+            True,
+            "service",
+            terms=("follow-up visit",),
+        ),
     ]
     synonyms = SynonymTable()
     synonyms.add("MI", ["myocardial infarction", "mitral insufficiency"], case_sensitive=True)

@@ -32,8 +32,12 @@ def _mention(doc, text: str):  # type: ignore[no-untyped-def]
 def test_pipeline_starts_blank_with_our_components(heuristic_suggester) -> None:  # type: ignore[no-untyped-def]
     names = heuristic_suggester.nlp.pipe_names
     assert names[0] == "sentencizer"
-    for name in ("medspacy_sectionizer", "coder_assist_abbreviations", "coder_assist_concepts",
-                 "medspacy_context"):
+    for name in (
+        "medspacy_sectionizer",
+        "coder_assist_abbreviations",
+        "coder_assist_concepts",
+        "medspacy_context",
+    ):
         assert name in names
 
 

@@ -56,15 +56,37 @@ def make_table(n_notes: int, seed: int, nonlinear: bool = True) -> Table:
     y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int64)
     X = np.column_stack(
         [
-            n_mentions, np.log1p(n_mentions), frac_present, coverage, in_assessment, negated,
-            prior_precision, np.log1p(rng.poisson(30, n)), text_score, first_position,
-            code_depth, is_icd, note_chars_log, noise,
+            n_mentions,
+            np.log1p(n_mentions),
+            frac_present,
+            coverage,
+            in_assessment,
+            negated,
+            prior_precision,
+            np.log1p(rng.poisson(30, n)),
+            text_score,
+            first_position,
+            code_depth,
+            is_icd,
+            note_chars_log,
+            noise,
         ]
     ).astype(np.float32)
     names = [
-        "n_mentions", "log_mentions", "frac_present", "max_coverage", "section_assessment_plan",
-        "n_negated", "prior_precision", "prior_log_proposed", "text_score", "first_position",
-        "code_depth", "is_icd", "note_chars_log", *(f"noise_{i}" for i in range(noise.shape[1])),
+        "n_mentions",
+        "log_mentions",
+        "frac_present",
+        "max_coverage",
+        "section_assessment_plan",
+        "n_negated",
+        "prior_precision",
+        "prior_log_proposed",
+        "text_score",
+        "first_position",
+        "code_depth",
+        "is_icd",
+        "note_chars_log",
+        *(f"noise_{i}" for i in range(noise.shape[1])),
     ]
     chapters = np.asarray(CHAPTERS, dtype=object)[rng.integers(0, len(CHAPTERS), n)]
     return Table(X, y, groups, chapters, names)

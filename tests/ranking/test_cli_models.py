@@ -20,8 +20,11 @@ def models_dir(tmp_path: Path, fitted_lr: FittedRanker) -> Path:
     registry = Registry(tmp_path / "models", "coder-assist")
     for version, map_ in (("2026.11.27-1", 0.40), ("2026.11.28-1", 0.35)):
         registry.create_version(
-            fitted_lr, version=version, metrics={"dev": {"map": map_, "f1": 0.5}},
-            training_data=[data], licence=[],
+            fitted_lr,
+            version=version,
+            metrics={"dev": {"map": map_, "f1": 0.5}},
+            training_data=[data],
+            licence=[],
         )
     registry.promote("2026.11.27-1")
     return tmp_path / "models"
@@ -49,7 +52,8 @@ def test_list_json(models_dir: Path) -> None:
     assert code == 0
     rows = json.loads(out)
     assert [(r["version"], r["active"]) for r in rows] == [
-        ("2026.11.27-1", True), ("2026.11.28-1", False)
+        ("2026.11.27-1", True),
+        ("2026.11.28-1", False),
     ]
     assert rows[0]["metrics"] == {"dev": {"map": 0.4, "f1": 0.5}}
     assert 0 < rows[0]["threshold"] < 1

@@ -31,10 +31,13 @@ def test_cv_compares_both_candidates_and_keeps_the_better(fitted: FittedRanker) 
 def test_interactions_pick_boosting_and_a_linear_signal_picks_logistic() -> None:
     nonlinear = make_table(n_notes=250, seed=1, nonlinear=True)
     linear = make_table(n_notes=250, seed=1, nonlinear=False)
-    assert fit_ranker(nonlinear.X, nonlinear.y, nonlinear.groups,
-                      nonlinear.feature_names).model_type_ == GRADIENT_BOOSTING
-    assert fit_ranker(linear.X, linear.y, linear.groups,
-                      linear.feature_names).model_type_ == LOGISTIC
+    assert (
+        fit_ranker(nonlinear.X, nonlinear.y, nonlinear.groups, nonlinear.feature_names).model_type_
+        == GRADIENT_BOOSTING
+    )
+    assert (
+        fit_ranker(linear.X, linear.y, linear.groups, linear.feature_names).model_type_ == LOGISTIC
+    )
 
 
 def test_threshold_is_a_probability_chosen_for_f1(fitted: FittedRanker) -> None:
@@ -42,8 +45,8 @@ def test_threshold_is_a_probability_chosen_for_f1(fitted: FittedRanker) -> None:
     chosen = fitted.cv_report_["threshold"]
     assert chosen["value"] == fitted.threshold_
     assert 0.0 < chosen["precision"] <= 1.0 and 0.0 < chosen["recall"] <= 1.0
-    expected_f1 = 2 * chosen["precision"] * chosen["recall"] / (
-        chosen["precision"] + chosen["recall"]
+    expected_f1 = (
+        2 * chosen["precision"] * chosen["recall"] / (chosen["precision"] + chosen["recall"])
     )
     assert chosen["f1"] == pytest.approx(expected_f1)
 
@@ -84,11 +87,11 @@ def test_folds_keep_notes_together() -> None:
 
 
 def test_same_seed_gives_the_same_model(table: Table, fitted_lr: FittedRanker) -> None:
-    again = fit_ranker(table.X, table.y, table.groups, table.feature_names,
-                       candidates=[LOGISTIC])
+    again = fit_ranker(table.X, table.y, table.groups, table.feature_names, candidates=[LOGISTIC])
     assert again.threshold_ == fitted_lr.threshold_
-    np.testing.assert_array_equal(again.predict_proba(table.X[:50]),
-                                  fitted_lr.predict_proba(table.X[:50]))
+    np.testing.assert_array_equal(
+        again.predict_proba(table.X[:50]), fitted_lr.predict_proba(table.X[:50])
+    )
 
 
 def test_feature_names_are_kept_in_order(fitted: FittedRanker, table: Table) -> None:
@@ -144,8 +147,9 @@ def test_thread_count_must_be_positive() -> None:
 
 
 def test_all_cores_give_the_same_model(table: Table, fitted_lr: FittedRanker) -> None:
-    again = fit_ranker(table.X, table.y, table.groups, table.feature_names,
-                       candidates=[LOGISTIC], n_threads=None)
+    again = fit_ranker(
+        table.X, table.y, table.groups, table.feature_names, candidates=[LOGISTIC], n_threads=None
+    )
     assert again.threshold_ == pytest.approx(fitted_lr.threshold_)
 
 

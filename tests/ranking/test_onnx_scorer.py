@@ -13,9 +13,7 @@ from coder_assist.ranking.onnx_scorer import INPUT_NAME, OnnxScorer, export_onnx
 
 
 @pytest.fixture(params=[LOGISTIC, GRADIENT_BOOSTING])
-def pair(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> tuple[FittedRanker, OnnxScorer]:
+def pair(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[FittedRanker, OnnxScorer]:
     fitted: FittedRanker = request.getfixturevalue(
         "fitted_lr" if request.param == LOGISTIC else "fitted_hgb"
     )

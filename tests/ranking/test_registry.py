@@ -35,11 +35,21 @@ def registry(tmp_path: Path) -> Registry:
     return Registry(tmp_path / "models", "coder-assist")
 
 
-def _create(registry: Registry, fitted: FittedRanker, version: str | None, map_: float,
-            data: Path, **kw: object) -> object:
+def _create(
+    registry: Registry,
+    fitted: FittedRanker,
+    version: str | None,
+    map_: float,
+    data: Path,
+    **kw: object,
+) -> object:
     return registry.create_version(
-        fitted, version=version, metrics={"dev": {"map": map_, "log_loss": 0.3}},
-        training_data=[data], licence=[CODIESP_LICENCE], **kw,  # type: ignore[arg-type]
+        fitted,
+        version=version,
+        metrics={"dev": {"map": map_, "log_loss": 0.3}},
+        training_data=[data],
+        licence=[CODIESP_LICENCE],
+        **kw,  # type: ignore[arg-type]
     )
 
 
@@ -49,16 +59,22 @@ def test_create_version_writes_a_complete_folder(
     priors = tmp_path / "priors.json"
     priors.write_text("{}", encoding="utf-8")
     info = registry.create_version(
-        fitted, version="2026.11.28-1",
+        fitted,
+        version="2026.11.28-1",
         metrics={"dev": {"map": 0.41, "f1": 0.5}, "test": {"map": 0.39}},
         training_data=[data_file, DataSource(name="codiesp-train", path="x", sha256="ab")],
-        licence=[CODIESP_LICENCE], notes="first", artifacts=[priors],
+        licence=[CODIESP_LICENCE],
+        notes="first",
+        artifacts=[priors],
         extra={"seed": 0},
     )
     folder = registry.root / "2026.11.28-1"
     assert info.path == folder
     assert {p.name for p in folder.iterdir()} == {
-        "model.onnx", "manifest.json", "metrics.json", "priors.json"
+        "model.onnx",
+        "manifest.json",
+        "metrics.json",
+        "priors.json",
     }
     m = json.loads((folder / "manifest.json").read_text())
     assert m["name"] == "coder-assist" and m["version"] == "2026.11.28-1"
@@ -69,8 +85,13 @@ def test_create_version_writes_a_complete_folder(
     assert m["metrics"] == {"dev": {"map": 0.41, "f1": 0.5}, "test": {"map": 0.39}}
     assert m["training_data"][0]["sha256"] == hashlib.sha256(data_file.read_bytes()).hexdigest()
     assert m["training_data"][1]["name"] == "codiesp-train"
-    assert set(m["library_versions"]) >= {"scikit-learn", "skl2onnx", "onnxruntime", "numpy",
-                                          "coder-assist"}
+    assert set(m["library_versions"]) >= {
+        "scikit-learn",
+        "skl2onnx",
+        "onnxruntime",
+        "numpy",
+        "coder-assist",
+    }
     assert "CC BY 4.0" in m["licence"][0]
     assert m["parent_version"] is None
     assert m["notes"] == "first" and m["artifacts"] == ["priors.json"]
@@ -91,9 +112,7 @@ def test_registered_model_scores_like_the_fitted_one(
     assert diff.max() <= 1e-5
 
 
-def test_versions_are_immutable(
-    registry: Registry, fitted: FittedRanker, data_file: Path
-) -> None:
+def test_versions_are_immutable(registry: Registry, fitted: FittedRanker, data_file: Path) -> None:
     _create(registry, fitted, "v1", 0.4, data_file)
     before = (registry.root / "v1" / "manifest.json").read_bytes()
     with pytest.raises(ModelRegistryError, match="already exists; versions are immutable"):
@@ -114,7 +133,10 @@ def test_automatic_version_ids_are_dated_and_count_up(
 def test_version_ids_sort_naturally() -> None:
     ids = ["2026.11.28-10", "2026.11.28-9", "2026.12.01-1", "2026.2.1-1"]
     assert sorted(ids, key=version_sort_key) == [
-        "2026.2.1-1", "2026.11.28-9", "2026.11.28-10", "2026.12.01-1"
+        "2026.2.1-1",
+        "2026.11.28-9",
+        "2026.11.28-10",
+        "2026.12.01-1",
     ]
 
 
@@ -124,8 +146,11 @@ def test_promote_refuses_a_worse_model_unless_forced(
     _create(registry, fitted, "v1", 0.40, data_file)
     registry.promote("v1")
     _create(registry, fitted, "v2", 0.35, data_file)
-    with pytest.raises(ModelRegistryError, match=r"worse than active v1 on map \(dev: 0.3500 vs "
-                                                 r"0.4000\).*--force"):
+    with pytest.raises(
+        ModelRegistryError,
+        match=r"worse than active v1 on map \(dev: 0.3500 vs "
+        r"0.4000\).*--force",
+    ):
         registry.promote("v2")
     assert registry.active_version() == "v1"
     registry.promote("v2", force=True)
@@ -160,10 +185,20 @@ def test_parent_defaults_to_the_active_version(
 def test_lower_is_better_metrics_compare_the_other_way(
     registry: Registry, fitted: FittedRanker, data_file: Path
 ) -> None:
-    registry.create_version(fitted, version="v1", metrics={"dev": {"log_loss": 0.30}},
-                            training_data=[data_file], licence=[])
-    registry.create_version(fitted, version="v2", metrics={"dev": {"log_loss": 0.35}},
-                            training_data=[data_file], licence=[])
+    registry.create_version(
+        fitted,
+        version="v1",
+        metrics={"dev": {"log_loss": 0.30}},
+        training_data=[data_file],
+        licence=[],
+    )
+    registry.create_version(
+        fitted,
+        version="v2",
+        metrics={"dev": {"log_loss": 0.35}},
+        training_data=[data_file],
+        licence=[],
+    )
     registry.promote("v1")
     with pytest.raises(ModelRegistryError, match="worse"):
         registry.promote("v2", compare_metric="log_loss")
@@ -172,10 +207,12 @@ def test_lower_is_better_metrics_compare_the_other_way(
 def test_promote_refuses_when_there_is_nothing_to_compare(
     registry: Registry, fitted: FittedRanker, data_file: Path
 ) -> None:
-    registry.create_version(fitted, version="v1", metrics={"dev": {"map": 0.4}},
-                            training_data=[data_file], licence=[])
-    registry.create_version(fitted, version="v2", metrics={"test": {"map": 0.9}},
-                            training_data=[data_file], licence=[])
+    registry.create_version(
+        fitted, version="v1", metrics={"dev": {"map": 0.4}}, training_data=[data_file], licence=[]
+    )
+    registry.create_version(
+        fitted, version="v2", metrics={"test": {"map": 0.9}}, training_data=[data_file], licence=[]
+    )
     registry.promote("v1")
     with pytest.raises(ModelRegistryError, match="no evaluation set reports 'map' for both"):
         registry.promote("v2")
@@ -269,10 +306,12 @@ def test_artifacts_and_reports_are_copied(
     text_model.mkdir()
     (text_model / "weights.npy").write_bytes(b"123")
     report = tmp_path / "report-dev"
-    write_report(report, holdout.y, fitted.predict_proba(holdout.X), holdout.chapters,
-                 fitted.threshold_)
-    info = _create(registry, fitted, "v1", 0.4, data_file, artifacts=[text_model],
-                   report_dirs={"dev": report})
+    write_report(
+        report, holdout.y, fitted.predict_proba(holdout.X), holdout.chapters, fitted.threshold_
+    )
+    info = _create(
+        registry, fitted, "v1", 0.4, data_file, artifacts=[text_model], report_dirs={"dev": report}
+    )
     folder = info.path  # type: ignore[attr-defined]
     assert (folder / "text_model" / "weights.npy").read_bytes() == b"123"
     assert (folder / "reports" / "dev" / "pr_curve.png").is_file()
@@ -299,8 +338,11 @@ def test_non_finite_metrics_are_left_out(
     registry: Registry, fitted: FittedRanker, data_file: Path
 ) -> None:
     info = registry.create_version(
-        fitted, version="v1", metrics={"dev": {"map": 0.4, "roc_auc": float("nan")}},
-        training_data=[data_file], licence=[],
+        fitted,
+        version="v1",
+        metrics={"dev": {"map": 0.4, "roc_auc": float("nan")}},
+        training_data=[data_file],
+        licence=[],
     )
     assert info.metrics == {"dev": {"map": 0.4}}
 

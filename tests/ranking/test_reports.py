@@ -26,8 +26,15 @@ def test_report_writes_metrics_and_three_plots(
 ) -> None:
     scores = fitted.predict_proba(holdout.X)
     out = tmp_path / "dev"
-    metrics = write_report(out, holdout.y, scores, holdout.chapters, fitted.threshold_,
-                           title="synthetic dev", extra_metrics={"map": 0.5})
+    metrics = write_report(
+        out,
+        holdout.y,
+        scores,
+        holdout.chapters,
+        fitted.threshold_,
+        title="synthetic dev",
+        extra_metrics={"map": 0.5},
+    )
     for name in (PR_CURVE_FILE, CALIBRATION_FILE, CHAPTER_F1_FILE):
         data = (out / name).read_bytes()
         assert data.startswith(PNG_MAGIC) and len(data) > 5000
@@ -50,11 +57,19 @@ def test_metrics_match_a_hand_computed_example() -> None:
     assert m["recall"] == pytest.approx(2 / 3)
     assert m["f1"] == pytest.approx(2 / 3)
     assert m["per_chapter"]["J00-J99"] == {
-        "n": 2, "n_positive": 1, "precision": 0.5, "recall": 1.0, "f1": pytest.approx(2 / 3)
+        "n": 2,
+        "n_positive": 1,
+        "precision": 0.5,
+        "recall": 1.0,
+        "f1": pytest.approx(2 / 3),
     }
     assert m["per_chapter"]["I00-I99"]["f1"] == 0.0
     assert m["per_chapter"][NO_CHAPTER] == {
-        "n": 2, "n_positive": 1, "precision": 1.0, "recall": 1.0, "f1": 1.0
+        "n": 2,
+        "n_positive": 1,
+        "precision": 1.0,
+        "recall": 1.0,
+        "f1": 1.0,
     }
     assert sum(m["calibration_curve"]["count"]) == 6
     assert m["brier"] == pytest.approx(np.mean((s - y) ** 2))
@@ -79,8 +94,9 @@ def test_one_class_leaves_ranking_metrics_undefined(tmp_path: Path) -> None:
         ([], [], [], "No rows"),
     ],
 )
-def test_bad_input_is_refused(y: list[int], s: list[float], chapters: list[str],
-                              message: str) -> None:
+def test_bad_input_is_refused(
+    y: list[int], s: list[float], chapters: list[str], message: str
+) -> None:
     with pytest.raises(ValueError, match=message):
         compute_metrics(np.array(y), np.array(s), chapters)
 

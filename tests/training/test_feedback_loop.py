@@ -31,8 +31,9 @@ def _decisions(fx: dict, codesets) -> list[dict]:  # type: ignore[no-untyped-def
 
 def _score(settings: Settings, codesets, version: str, code: str) -> float:  # type: ignore[no-untyped-def]
     info = Registry.from_settings(settings).get(version)
-    s = Suggester.from_model_dir(info.path, version, codesets, settings,
-                                 threshold=info.manifest.threshold)
+    s = Suggester.from_model_dir(
+        info.path, version, codesets, settings, threshold=info.manifest.threshold
+    )
     ranked, _ = s.rank(SIMILAR)
     return next(x.score for x in ranked if x.candidate.code == code)
 
@@ -46,26 +47,49 @@ def test_rejecting_a_code_lowers_its_score_after_retraining(codesets, tmp_path: 
     )
     app = create_app(settings)
     app.state.codesets = codesets
-    fixtures = [json.loads(line) for line in FIXTURES.read_text("utf-8").splitlines() if line.strip()]
+    fixtures = [
+        json.loads(line) for line in FIXTURES.read_text("utf-8").splitlines() if line.strip()
+    ]
     with TestClient(app) as client:
         for fx in fixtures:
-            res = client.post("/v1/feedback", json={
-                "note_id": fx["id"], "note_text": fx["text"], "decisions": _decisions(fx, codesets),
-            })
+            res = client.post(
+                "/v1/feedback",
+                json={
+                    "note_id": fx["id"],
+                    "note_text": fx["text"],
+                    "decisions": _decisions(fx, codesets),
+                },
+            )
             assert res.status_code == 201, res.text
-        before = train(settings=settings, from_feedback=True, holdout_fraction=0.0,
-                       version="before", progress=False)
+        before = train(
+            settings=settings,
+            from_feedback=True,
+            holdout_fraction=0.0,
+            version="before",
+            progress=False,
+        )
         # A coder reviews a hypertension note again and rejects I10 there.
         target = next(fx for fx in fixtures if "I10" in fx["expect"]["suggested"])
         decisions = [
-            {**d, "decision": "rejected"} if d["code"] == "I10" else d for d in _decisions(target, codesets)
+            {**d, "decision": "rejected"} if d["code"] == "I10" else d
+            for d in _decisions(target, codesets)
         ]
-        res = client.post("/v1/feedback", json={
-            "note_id": target["id"], "note_text": target["text"], "decisions": decisions,
-        })
+        res = client.post(
+            "/v1/feedback",
+            json={
+                "note_id": target["id"],
+                "note_text": target["text"],
+                "decisions": decisions,
+            },
+        )
         assert res.status_code == 201, res.text
-        after = train(settings=settings, from_feedback=True, holdout_fraction=0.0,
-                      version="after", progress=False)
+        after = train(
+            settings=settings,
+            from_feedback=True,
+            holdout_fraction=0.0,
+            version="after",
+            progress=False,
+        )
     assert before.info.manifest.training_data != after.info.manifest.training_data
     score_before = _score(settings, codesets, "before", "I10")
     score_after = _score(settings, codesets, "after", "I10")

@@ -110,9 +110,7 @@ def _serve(settings: Settings) -> Iterator[LiveServer]:
 
 def _warm(live: LiveServer) -> None:
     """Load code sets and the suggester before the first timed browser step."""
-    httpx.post(
-        live.url + "/v1/suggest", json={"text": "Essential hypertension."}, timeout=300
-    )
+    httpx.post(live.url + "/v1/suggest", json={"text": "Essential hypertension."}, timeout=300)
 
 
 @pytest.fixture(scope="session")

@@ -98,8 +98,15 @@ def expected_final(page: Any) -> tuple[list[str], list[str]]:
     return order(page, "#dx-order"), order(page, "#px-order")
 
 
-def check_stored(server: Any, note_id: str, note: str, final: list[str],
-                 rejected: list[str], added: str, model_version: str) -> None:
+def check_stored(
+    server: Any,
+    note_id: str,
+    note: str,
+    final: list[str],
+    rejected: list[str],
+    added: str,
+    model_version: str,
+) -> None:
     resp = server.get("/v1/feedback", note_id=note_id)
     assert resp.status_code == 200, resp.text
     items = resp.json()["items"]
@@ -113,8 +120,9 @@ def check_stored(server: Any, note_id: str, note: str, final: list[str],
     assert decisions == want
 
 
-def check_exports(page: Any, final_rows: list[tuple[str, str]], dx: list[str],
-                  px: list[str]) -> None:
+def check_exports(
+    page: Any, final_rows: list[tuple[str, str]], dx: list[str], px: list[str]
+) -> None:
     """The CSV and the FHIR Claim list exactly the final codes, in claim order."""
     with page.expect_download() as info:
         page.click("#download-csv")
@@ -168,9 +176,7 @@ def model_version(page: Any) -> str:
 
 
 # --------------------------------------------------------------------------- flows
-def test_review_by_mouse(
-    server: Any, page_factory: Any, fixture_note: Any, tmp_path: Path
-) -> None:
+def test_review_by_mouse(server: Any, page_factory: Any, fixture_note: Any, tmp_path: Path) -> None:
     note = fixture_note("fx-001")
     note_id = f"ui-mouse-{uuid.uuid4().hex[:8]}"
     page = page_factory(server)
@@ -263,10 +269,12 @@ def test_review_by_keyboard_alone(server: Any, page_factory: Any, fixture_note: 
     kb = page.keyboard
 
     def focused() -> dict[str, str]:
-        return dict(page.evaluate(
-            "() => ({id: document.activeElement.id, cls: document.activeElement.className,"
-            " code: document.activeElement.dataset.code || ''})"
-        ))
+        return dict(
+            page.evaluate(
+                "() => ({id: document.activeElement.id, cls: document.activeElement.className,"
+                " code: document.activeElement.dataset.code || ''})"
+            )
+        )
 
     def tab_to(element_id: str, limit: int = 40) -> None:
         for _ in range(limit):
@@ -399,16 +407,22 @@ def test_opening_a_text_file_fills_the_note(server: Any, page_factory: Any) -> N
     text = "Assessment: Essential hypertension.\n"
     page.set_input_files(
         "#note-file",
-        files=[{"name": "note.txt", "mimeType": "text/plain",
-                "buffer": ("\ufeff" + text).encode("utf-8")}],
+        files=[
+            {
+                "name": "note.txt",
+                "mimeType": "text/plain",
+                "buffer": ("\ufeff" + text).encode("utf-8"),
+            }
+        ],
     )
     page.wait_for_function("() => document.getElementById('note-text').value.length > 0")
     assert page.input_value("#note-text") == text  # byte-order mark dropped
     assert page.inner_text("#note-count").startswith(f"{len(text)} /")
 
 
-def test_every_control_has_an_accessible_name(server: Any, page_factory: Any,
-                                              fixture_note: Any) -> None:
+def test_every_control_has_an_accessible_name(
+    server: Any, page_factory: Any, fixture_note: Any
+) -> None:
     page = page_factory(server)
     page.fill("#note-text", fixture_note("fx-001"))
     page.click("#suggest-button")
@@ -501,13 +515,16 @@ def test_server_error_on_submit_keeps_the_review(
     assert f"HTTP {info.value.status}" in error.inner_text()
     assert page.locator("#final").is_hidden()
     assert page.locator("#submit-button").is_visible()  # the coder can retry
-    assert page.locator("#list-dx button.accept[aria-pressed='true'], "
-                        "#list-px button.accept[aria-pressed='true']").count() >= 1
+    assert (
+        page.locator(
+            "#list-dx button.accept[aria-pressed='true'], "
+            "#list-px button.accept[aria-pressed='true']"
+        ).count()
+        >= 1
+    )
 
 
-def test_layout_is_two_columns_wide_and_one_column_narrow(
-    server: Any, page_factory: Any
-) -> None:
+def test_layout_is_two_columns_wide_and_one_column_narrow(server: Any, page_factory: Any) -> None:
     def boxes(page: Any) -> tuple[dict[str, float], dict[str, float]]:
         note_pane = page.locator(".note-pane").bounding_box()
         return note_pane, page.locator(".review-pane").bounding_box()

@@ -35,9 +35,7 @@ class ModelVersionOut(BaseModel):
     model_type: str
     threshold: float = Field(description="Suggestion cut-off on the calibrated probability.")
     n_features: int
-    metrics: dict[str, dict[str, float]] = Field(
-        description="Evaluation set -> metric -> value."
-    )
+    metrics: dict[str, dict[str, float]] = Field(description="Evaluation set -> metric -> value.")
     parent_version: str | None
     notes: str
     active: bool

@@ -6,7 +6,6 @@ note defines ("chronic obstructive pulmonary disease (COPD)") are picked up with
 scispaCy's AbbreviationDetector when it is in the pipeline.
 """
 
-
 import json
 from dataclasses import dataclass, field
 from importlib import resources
@@ -31,7 +30,7 @@ class Lexicon:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Lexicon":
-        """Build from the JSON shape `{"version": 1, "entries": [{"abbr", "expansions", "case_sensitive"}]}`."""
+        """Build from `{"version": 1, "entries": [{"abbr", "expansions", "case_sensitive"}]}`."""
         return cls(entries=list(data.get("entries", [])))
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,7 +41,9 @@ class Lexicon:
 def load_lexicon() -> Lexicon:
     """The lexicon shipped in `coder_assist/codesets/data/abbreviations.json`."""
     text = (
-        resources.files("coder_assist.codesets.data").joinpath("abbreviations.json").read_text("utf-8")
+        resources.files("coder_assist.codesets.data")
+        .joinpath("abbreviations.json")
+        .read_text("utf-8")
     )
     return Lexicon.from_dict(json.loads(text))
 
@@ -67,6 +68,7 @@ class AbbreviationExpander:
             matcher.add(key, [nlp.make_doc(abbr)])
 
     def __call__(self, doc: Doc) -> Doc:
+        """Mark lexicon abbreviations (and note-defined ones) with their expansions."""
         spans: list[Span] = []
         for matcher in (self._exact, self._lower):
             for match_id, start, end in matcher(doc):
@@ -74,7 +76,9 @@ class AbbreviationExpander:
                 span = Span(doc, start, end, label="ABBR")
                 span._.ca_expansion = self._expansions[key]
                 spans.append(span)
-        for short in getattr(doc._, "abbreviations", []) if Doc.has_extension("abbreviations") else []:
+        for short in (
+            getattr(doc._, "abbreviations", []) if Doc.has_extension("abbreviations") else []
+        ):
             long_form = getattr(short._, "long_form", None)
             if long_form is not None and long_form.end <= short.start:
                 span = Span(doc, short.start, short.end, label="ABBR")
@@ -86,5 +90,5 @@ class AbbreviationExpander:
 
 @Language.factory("coder_assist_abbreviations", default_config={})
 def make_abbreviation_expander(nlp: Language, name: str) -> AbbreviationExpander:
-    """spaCy factory for the abbreviation component."""
+    """SpaCy factory for the abbreviation component."""
     return AbbreviationExpander(nlp, name)

@@ -5,7 +5,6 @@ the concept index returns the terms those keys cover. Matches that share token p
 become one mention span in `doc.spans["ca_mentions"]`, carrying every candidate code.
 """
 
-
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,7 @@ class Match:
     term: str
     n_keys: int
     residual: bool
+    term_score: float
 
 
 class ConceptMatcher:
@@ -58,10 +58,13 @@ class ConceptMatcher:
         self.learned = learned
 
     def __call__(self, doc: Doc) -> Doc:
+        """Find mentions sentence by sentence and store them in `doc.spans["ca_mentions"]`."""
         if self.index is None:
-            raise RuntimeError("coder_assist_concepts has no index; build the pipeline with build_pipeline().")
+            raise RuntimeError(
+                "coder_assist_concepts has no index; build the pipeline with build_pipeline()."
+            )
         expansions: dict[int, list[str]] = {}
-        for span in doc.spans[ABBR_KEY] if ABBR_KEY in doc.spans else []:
+        for span in doc.spans.get(ABBR_KEY, []):
             expansions[span.start] = keys(span._.ca_expansion or "")
             for i in range(span.start + 1, span.end):
                 expansions[i] = []
@@ -111,6 +114,7 @@ class ConceptMatcher:
                             index.term_text_[m.term_id],
                             len(index.term_keys_[m.term_id]),
                             index.term_residual_[m.term_id],
+                            index.term_score_[m.term_id],
                         )
                     )
         spans = []
@@ -138,5 +142,5 @@ class ConceptMatcher:
 
 @Language.factory("coder_assist_concepts", default_config={"min_coverage": 0.6})
 def make_concept_matcher(nlp: Language, name: str, min_coverage: float) -> ConceptMatcher:
-    """spaCy factory for the concept matcher."""
+    """SpaCy factory for the concept matcher."""
     return ConceptMatcher(nlp, name, min_coverage)

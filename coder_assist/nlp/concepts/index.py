@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from coder_assist.codesets.model import Code
@@ -19,7 +19,9 @@ from coder_assist.nlp.text import keys
 
 LATERALITY = frozenset({"right", "left", "bilater", "unilater"})
 #: Words ICD-10-CM titles add that notes often leave out ("abnormal weight loss").
-LOW_WEIGHT = frozenset(keys("abnormal abnormality essential primary localized generalized finding findings"))
+LOW_WEIGHT = frozenset(
+    keys("abnormal abnormality essential primary localized generalized finding findings")
+)
 _OPPOSITE = {"right": "left", "left": "right"}
 _PAREN = re.compile(r"\([^)]*\)")
 _BRACKET = re.compile(r"\[([^\]]*)\]")
@@ -47,6 +49,7 @@ class ConceptIndex:
         self.term_keys_: list[tuple[str, ...]] = []
         self.term_total_: list[float] = []
         self.term_residual_: list[bool] = []
+        self.term_score_: list[float] = []
         self.idf_: dict[str, float] = {}
         self.postings_: dict[str, list[int]] = {}
 
@@ -55,10 +58,13 @@ class ConceptIndex:
     def build(
         cls,
         codes: Iterable[Code],
-        extra_terms: Iterable[tuple[str, str, str, str]] = (),
+        extra_terms: Iterable[Sequence[object]] = (),
     ) -> ConceptIndex:
-        """Index code descriptions, inclusion terms, service terms and extra (system, code, text, source)."""
-        entries: list[tuple[str, str, str, int]] = []
+        """Index titles, inclusion terms, service terms and extra terms.
+
+        Extra terms are `(system, code, text, source[, score])`, e.g. learned terms.
+        """
+        entries: list[tuple[str, str, str, int, float]] = []
         residual: set[tuple[str, str]] = set()
         for c in codes:
             if c.kind in ("chapter", "block", "extension"):
@@ -66,20 +72,25 @@ class ConceptIndex:
             if _RESIDUAL_TITLE.search(c.description):
                 residual.add((c.system, c.code))
             for text in _variants(c.description):
-                entries.append((c.system, c.code, text, 0))
-            for inc in (*c.inclusion_terms, *(c.includes if c.kind != "category" or not c.children else ())):
+                entries.append((c.system, c.code, text, 0, 1.0))
+            for inc in (
+                *c.inclusion_terms,
+                *(c.includes if c.kind != "category" or not c.children else ()),
+            ):
                 for text in _variants(inc):
-                    entries.append((c.system, c.code, text, 1))
+                    entries.append((c.system, c.code, text, 1, 1.0))
             for term in c.terms:
-                entries.append((c.system, c.code, term, 2))
-        for system, code, text, source in extra_terms:
-            entries.append((system, code, text, SOURCES.index(source)))
+                entries.append((c.system, c.code, term, 2, 1.0))
+        for extra in extra_terms:
+            system, code, text, src_name = (str(x) for x in extra[:4])
+            score = float(extra[4]) if len(extra) > 4 else 1.0  # type: ignore[arg-type]
+            entries.append((system, code, text, SOURCES.index(src_name), score))
 
         index = cls()
         bags: list[tuple[str, ...]] = []
         df: Counter[str] = Counter()
         seen: set[tuple[str, str, tuple[str, ...]]] = set()
-        for system, code, text, source in entries:
+        for system, code, text, source, score in entries:
             bag = tuple(dict.fromkeys(keys(text)))
             if not bag or (system, code, bag) in seen:
                 continue
@@ -88,6 +99,7 @@ class ConceptIndex:
             index.term_text_.append(text)
             index.term_source_.append(source)
             index.term_residual_.append((system, code) in residual)
+            index.term_score_.append(score)
             bags.append(bag)
             df.update(set(bag))
         n = len(bags)
@@ -107,9 +119,7 @@ class ConceptIndex:
         return index
 
     # ------------------------------------------------------------------ match
-    def match(
-        self, sent_keys: dict[str, list[int]], min_coverage: float = 0.75
-    ) -> list[TermMatch]:
+    def match(self, sent_keys: dict[str, list[int]], min_coverage: float = 0.75) -> list[TermMatch]:
         """Terms whose weighted keys are (mostly) present among a sentence's keys.
 
         `sent_keys` maps each key to the token positions where it occurs. A term that names
@@ -173,5 +183,5 @@ def _variants(text: str) -> list[str]:
     for m in _BRACKET.finditer(base):
         before = base[: m.start()].rstrip().rsplit(" ", 1)
         if len(before) == 2:
-            out.append(f"{before[0]} {m.group(1)} {_BRACKET.sub(' ', base[m.end():])}")
+            out.append(f"{before[0]} {m.group(1)} {_BRACKET.sub(' ', base[m.end() :])}")
     return [t for t in out if t.strip()]
