@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint typecheck bench eval train browser-deps clean
+.PHONY: setup run test lint bench eval train browser-deps clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ test: setup browser-deps
 	$(PY) -m pytest
 
 lint: setup
-	$(PY) -m ruff check coder_assist tests training
+	$(PY) -m ruff check coder_assist tests api
 	$(PY) -m mypy coder_assist
 
 bench: setup
@@ -38,7 +38,7 @@ eval: setup
 	$(PY) -m coder_assist evaluate --data ../shared/data/codiesp/dev
 
 train: setup
-	$(PY) -m coder_assist train --plus ../shared/data/codiesp/train --out models/coder-assist
+	$(PY) -m coder_assist train --plus ../shared/data/codiesp/train --plus data/training/us_notes.jsonl --dev ../shared/data/codiesp/dev --out models/coder-assist --promote
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -193,21 +193,21 @@ class Suggester:
         suggestions: list[Suggestion] = []
         for item in ranked:
             cand = item.candidate
-            present = cand.present
-            if present:
+            deciding = cand.deciding
+            if any(m.assertion == "present" for m in deciding):
                 if item.score < self.threshold:
                     continue
                 status, reason = "suggested", None
-            elif cand.mentions:
-                best = max(cand.mentions, key=lambda m: (m.weight, m.coverage))
+            elif deciding:
+                best = max(deciding, key=lambda m: (m.weight, m.coverage))
                 if best.rank_in_mention > 0 or best.coverage < 0.99:
                     continue  # a weak guess that was also ruled out is noise to a reviewer
-                assertions = {m.assertion for m in cand.mentions}
+                assertions = {m.assertion for m in deciding}
                 status, reason = "excluded", next(r for r in _REASON_ORDER if r in assertions)
             else:
                 continue  # text-model proposals without evidence are never shown
             code = self.codesets.get(cand.code, cand.system)
-            spans = {(m.start, m.end): m for m in cand.mentions}
+            spans = {(m.start, m.end): m for m in deciding}
             suggestions.append(
                 Suggestion(
                     system=cand.system,  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from coder_assist.nlp.sections.rules import section_of
 from coder_assist.nlp.text import keys
 
 MAX_CODES_PER_MENTION = 8
+LEARNED_SOURCE = 4  # index of "learned" in coder_assist.nlp.concepts.index.SOURCES
 
 
 @dataclass(slots=True)
@@ -49,6 +50,16 @@ class Candidate:
     def present(self) -> list[MentionRef]:
         """Mentions asserted as present."""
         return [m for m in self.mentions if m.assertion == "present"]
+
+    @property
+    def deciding(self) -> list[MentionRef]:
+        """The mentions whose assertion decides the code: its own wording found in full.
+
+        "Denies vomiting" rules out R11.10 even if a loosely associated word elsewhere
+        (a partial title match, a learned term) is asserted as present.
+        """
+        strong = [m for m in self.mentions if m.coverage >= 0.99 and m.source != LEARNED_SOURCE]
+        return strong or self.mentions
 
 
 def _strength(m: Match) -> tuple[float, float, int, int]:

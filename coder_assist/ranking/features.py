@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from coder_assist.candidates.generate import Candidate
+from coder_assist.candidates.generate import LEARNED_SOURCE, Candidate
 
 ASSERTIONS = ("present", "negated", "uncertain", "historical", "family", "hypothetical")
 SECTIONS = (
@@ -33,7 +33,6 @@ SECTIONS = (
     "medications",
 )
 N_SOURCES = 5
-LEARNED_SOURCE = 4
 CHAPTER_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -142,6 +141,7 @@ def feature_names() -> list[str]:
         "siblings",
         "n_candidates_log",
         "note_chars_log",
+        "note_sectioned",
     ]
     return names
 
@@ -165,6 +165,12 @@ def featurize(
         id(c): r for r, c in enumerate(sorted(candidates, key=lambda c: -c.text_score), start=1)
     }
     length = max(note_length, 1)
+    # Share of the note's mentions under a section header: structured US notes and
+    # narrative case reports reward different evidence, and the ranker needs to know which.
+    all_mentions = [m for c in candidates for m in c.mentions]
+    sectioned = (
+        sum(m.section is not None for m in all_mentions) / len(all_mentions) if all_mentions else 0.0
+    )
     for i, cand in enumerate(candidates):
         ms = cand.mentions
         counts = {a: 0 for a in ASSERTIONS}
@@ -213,6 +219,7 @@ def featurize(
             categories[cand.code[:3]] - 1,
             math.log1p(n),
             math.log1p(note_length),
+            sectioned,
         ]
         rows[i] = row
     return rows

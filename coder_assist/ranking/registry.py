@@ -430,7 +430,7 @@ class Registry:
             )
             (staging / METRICS_FILE).write_text(
                 json.dumps(
-                    _jsonable({"cv": fitted.cv_report_, "evaluation": manifest.metrics}),
+                    jsonable({"cv": fitted.cv_report_, "evaluation": manifest.metrics}),
                     indent=2,
                     sort_keys=True,
                     allow_nan=False,
@@ -521,12 +521,12 @@ def _finite_metrics(metrics: Mapping[str, Mapping[str, float]]) -> dict[str, dic
     return out
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """Plain JSON types: numpy scalars become numbers, NaN and infinities become null."""
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if hasattr(value, "item") and not isinstance(value, str | bytes):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):

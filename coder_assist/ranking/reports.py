@@ -10,7 +10,6 @@ global pyplot state is touched.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,8 @@ from sklearn.metrics import (
     precision_recall_curve,
     roc_auc_score,
 )
+
+from coder_assist.ranking.registry import jsonable
 
 METRICS_FILE = "metrics.json"
 PR_CURVE_FILE = "pr_curve.png"
@@ -192,7 +193,7 @@ def write_report(
     save(fig, CHAPTER_F1_FILE)
 
     (out_dir / METRICS_FILE).write_text(
-        json.dumps(_jsonable(metrics), indent=2, sort_keys=True, allow_nan=False) + "\n",
+        json.dumps(jsonable(metrics), indent=2, sort_keys=True, allow_nan=False) + "\n",
         encoding="utf-8",
     )
     return metrics
@@ -236,15 +237,3 @@ def _calibration(
     bins = np.searchsorted(edges[1:-1], s)  # same binning as calibration_curve
     counts = np.bincount(bins, minlength=n_bins)
     return prob_true, prob_pred, counts[counts > 0]
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
