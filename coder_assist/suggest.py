@@ -46,6 +46,28 @@ class Scored:
     score: float
 
 
+def _drop_alternatives(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """Keep one diagnosis per category and piece of evidence (input sorted best first).
+
+    Two codes of one ICD-10-CM category supported by the same words ("concussion" as
+    S06.0X0A and S06.0X9A) are alternatives a coder chooses between; offering both
+    invites a duplicate claim line, so only the higher-scoring one is suggested.
+    """
+    kept: list[Suggestion] = []
+    taken: list[tuple[str, set[tuple[int, int]]]] = []
+    for s in suggestions:
+        if s.status == "suggested" and s.system == "ICD-10-CM":
+            spans = {(e.start, e.end) for e in s.evidence}
+            if any(
+                cat == s.code[:3] and any(a < d and c < b for a, b in spans for c, d in other)
+                for cat, other in taken
+            ):
+                continue
+            taken.append((s.code[:3], spans))
+        kept.append(s)
+    return kept
+
+
 class Suggester:
     """The suggestion pipeline: NLP, candidates, features, ranker."""
 
@@ -230,6 +252,7 @@ class Suggester:
                 )
             )
         suggestions.sort(key=lambda s: (s.status != "suggested", -s.score))
+        suggestions = _drop_alternatives(suggestions)
         for i, s in enumerate(suggestions, start=1):
             s.rank = i
         result = SuggestResult(

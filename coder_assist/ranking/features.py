@@ -168,9 +168,8 @@ def featurize(
     # Share of the note's mentions under a section header: structured US notes and
     # narrative case reports reward different evidence, and the ranker needs to know which.
     all_mentions = [m for c in candidates for m in c.mentions]
-    sectioned = (
-        sum(m.section is not None for m in all_mentions) / len(all_mentions) if all_mentions else 0.0
-    )
+    in_section = sum(m.section is not None for m in all_mentions)
+    sectioned = in_section / len(all_mentions) if all_mentions else 0.0
     for i, cand in enumerate(candidates):
         ms = cand.mentions
         counts = {a: 0 for a in ASSERTIONS}

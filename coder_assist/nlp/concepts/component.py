@@ -81,7 +81,8 @@ class ConceptMatcher:
                     continue
                 if tok.i in expansions:
                     for k in expansions[tok.i]:
-                        sent_keys.setdefault(k, []).append(tok.i)
+                        for key in (k, *KEY_SYNONYMS.get(k, ())):
+                            sent_keys.setdefault(key, []).append(tok.i)
                     continue
                 if tok.is_space or tok.is_punct:
                     continue

@@ -18,6 +18,9 @@ from coder_assist.codesets.model import Code
 from coder_assist.nlp.text import keys
 
 LATERALITY = frozenset({"right", "left", "bilater", "unilater"})
+#: Services differ by one word (the body part, "with contrast"), so their wording must be
+#: found almost in full.
+SERVICE_MIN_COVERAGE = 0.85
 #: Words ICD-10-CM titles add that notes often leave out ("abnormal weight loss").
 LOW_WEIGHT = frozenset(
     keys("abnormal abnormality essential primary localized generalized finding findings")
@@ -141,6 +144,8 @@ class ConceptIndex:
             coverage = got / self.term_total_[tid]
             if coverage < min_coverage:
                 continue
+            if coverage < SERVICE_MIN_COVERAGE and self.term_code_[tid][0] != "ICD-10-CM":
+                continue  # "X-ray ankle 3 views" must not match "X-ray pelvis 3 views"
             if _wrong_side(bag, sent_keys):
                 continue
             anchor = next((k for k in bag if k in sent_keys and k not in LATERALITY), None)

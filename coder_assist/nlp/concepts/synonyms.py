@@ -66,6 +66,7 @@ _RAW: dict[str, tuple[str, ...]] = {
     "sprained": ("sprain",),
     "bilateral": ("right", "left"),
     "hiv": ("human", "immunodeficiency", "virus"),
+    "gastroesophageal": ("gastro", "esophageal"),
     "x-ray": ("radiograph",),
     "xray": ("radiograph",),
 }

@@ -2,7 +2,8 @@
 
 ConText can set several flags at once; a reviewer needs one reason, so we apply a fixed
 precedence: family, negated, hypothetical, historical, uncertain. Sections add what the
-text alone does not say: everything under "Family history" is about a relative.
+text alone does not say: everything under "Family history" is about a relative. A result
+stated after a service ("chest X-ray negative") does not negate the service itself.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def assertion_of(span: Span) -> tuple[str, str | None]:
     found: dict[str, str] = {}
     for mod in getattr(span._, "modifiers", ()) or ():
         assertion = _CATEGORY_TO_ASSERTION.get(mod.category)
+        cue_start, cue_end = mod.modifier_span
+        if span.start <= cue_start and cue_end <= span.end:
+            continue  # the cue is part of the name: "concussion without loss of consciousness"
+        if assertion == "negated" and span.label_ == "PROCEDURE" and mod.direction == "BACKWARD":
+            continue  # "X-ray of the ankle: negative" reports a result; the X-ray was done
         if assertion and assertion not in found:
             found[assertion] = mod.span.text if hasattr(mod, "span") else str(mod.rule.literal)
     section = section_of(span)
