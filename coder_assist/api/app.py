@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -33,6 +34,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(suggest.router)
     app.include_router(feedback.router)
     app.include_router(models.router)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's default body echoes the offending input, which can be the whole note.
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return JSONResponse(status_code=422, content={"detail": errors})
 
     @app.exception_handler(CoderAssistError)
     async def _domain_error(_: Request, exc: CoderAssistError) -> JSONResponse:

@@ -116,3 +116,13 @@ def test_openapi_documents_suggest(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert "/v1/suggest" in schema["paths"]
     assert "SuggestResult" in schema["components"]["schemas"]
+
+
+def test_validation_errors_never_echo_the_note(client: TestClient) -> None:
+    secret = "Patient Zed Quux has essential hypertension"
+    res = client.post("/v1/suggest", json={"txt": secret})
+    assert res.status_code == 422
+    assert "Quux" not in res.text
+    res = client.post("/v1/suggest", json={"text": secret, "id": "x" * 300})
+    assert res.status_code == 422
+    assert "Quux" not in res.text
