@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coder_assist.candidates import Candidate, Resolver, collect_candidates
+from coder_assist.candidates import Candidate, MentionRef, Resolver, collect_candidates
 from coder_assist.candidates.augment import augment
 from coder_assist.codesets import CodeSets
 from coder_assist.errors import EmptyNoteError, ModelNotFoundError, NoteTooLongError
@@ -44,6 +44,24 @@ class Scored:
 
     candidate: Candidate
     score: float
+
+
+def _outermost(spans: dict[tuple[int, int], MentionRef]) -> dict[tuple[int, int], MentionRef]:
+    """Drop evidence spans nested in a wider span with the same assertion.
+
+    "hypertension" inside "Essential hypertension" adds nothing for a reviewer.
+    """
+    return {
+        key: m
+        for key, m in spans.items()
+        if not any(
+            other != key
+            and other[0] <= key[0]
+            and key[1] <= other[1]
+            and spans[other].assertion == m.assertion
+            for other in spans
+        )
+    }
 
 
 def _drop_alternatives(suggestions: list[Suggestion]) -> list[Suggestion]:
@@ -229,7 +247,7 @@ class Suggester:
             else:
                 continue  # text-model proposals without evidence are never shown
             code = self.codesets.get(cand.code, cand.system)
-            spans = {(m.start, m.end): m for m in deciding}
+            spans = _outermost({(m.start, m.end): m for m in deciding})
             suggestions.append(
                 Suggestion(
                     system=cand.system,  # type: ignore[arg-type]

@@ -15,6 +15,16 @@ from collections.abc import Sequence
 from coder_assist.nlp.text import QUALIFIERS, STOPWORDS, words
 
 Term = tuple[str, str, str, str, float]
+#: Office, hospital, emergency and preventive visit codes (E/M levels).
+EVALUATION_AND_MANAGEMENT = frozenset(
+    str(c)
+    for c in (
+        *range(99202, 99216),
+        *range(99221, 99240),
+        *range(99281, 99286),
+        *range(99381, 99398),
+    )
+)
 _GENERIC = frozenset(
     [
         "patient",
@@ -100,6 +110,8 @@ def mine_terms(
             by_code.setdefault(key, Counter()).update(grams)
     terms: list[Term] = []
     for (system, code), counts in by_code.items():
+        if system == "CPT" and code in EVALUATION_AND_MANAGEMENT:
+            continue  # a visit level is a judgement on the whole note, not a phrase in it
         scored = []
         for gram, support in counts.items():
             if support < min_support:

