@@ -298,6 +298,19 @@ def _record(sub: FeedbackSubmission, d: FeedbackDecision) -> DecisionRecord:
     )
 
 
+def _submission_batches(session: Session, ids: Sequence[int]) -> Iterator[list[FeedbackSubmission]]:
+    """Submissions with their decisions, in id order, a batch at a time."""
+    for chunk in _chunks(ids):
+        yield list(
+            session.scalars(
+                select(FeedbackSubmission)
+                .where(FeedbackSubmission.id.in_(chunk))
+                .order_by(FeedbackSubmission.id)
+                .options(selectinload(FeedbackSubmission.decisions))
+            )
+        )
+
+
 def _chunks(ids: Sequence[int], size: int = _BATCH) -> Iterable[Sequence[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
@@ -318,15 +331,7 @@ def iter_decisions(
         if since_utc is not None:
             stmt = stmt.where(FeedbackSubmission.created_at >= since_utc)
         ids = list(session.scalars(stmt))
-        for chunk in _chunks(ids):
-            subs = list(
-                session.scalars(
-                    select(FeedbackSubmission)
-                    .where(FeedbackSubmission.id.in_(chunk))
-                    .order_by(FeedbackSubmission.id)
-                    .options(selectinload(FeedbackSubmission.decisions))
-                )
-            )
+        for subs in _submission_batches(session, ids):
             for sub in subs:
                 for d in sub.decisions:
                     yield _record(sub, d)
@@ -375,15 +380,7 @@ def latest_per_note(
         if since_utc is not None:
             stmt = stmt.where(FeedbackSubmission.created_at >= since_utc)
         ids = list(session.scalars(stmt))
-        for chunk in _chunks(ids):
-            subs = list(
-                session.scalars(
-                    select(FeedbackSubmission)
-                    .where(FeedbackSubmission.id.in_(chunk))
-                    .order_by(FeedbackSubmission.id)
-                    .options(selectinload(FeedbackSubmission.decisions))
-                )
-            )
+        for subs in _submission_batches(session, ids):
             texts = _fallback_texts(session, [s.note_id for s in subs if s.note_text is None])
             for sub in subs:
                 text = sub.note_text
