@@ -65,25 +65,30 @@ def _outermost(spans: dict[tuple[int, int], MentionRef]) -> dict[tuple[int, int]
 
 
 def _drop_alternatives(suggestions: list[Suggestion]) -> list[Suggestion]:
-    """Keep one diagnosis per category and piece of evidence (input sorted best first).
+    """Keep one diagnosis per category and piece of evidence.
 
-    Two codes of one ICD-10-CM category supported by the same words ("concussion" as
-    S06.0X0A and S06.0X9A) are alternatives a coder chooses between; offering both
-    invites a duplicate claim line, so only the higher-scoring one is suggested.
+    Two codes of one ICD-10-CM category supported by the same words ("nausea" as R11.0,
+    "nausea and vomiting" as R11.2) are alternatives a coder chooses between; offering
+    both invites a duplicate claim line. The one whose evidence says more (the wider
+    span, then the higher score) is kept.
     """
-    kept: list[Suggestion] = []
+
+    def widest(s: Suggestion) -> int:
+        return max((e.end - e.start for e in s.evidence), default=0)
+
+    diagnoses = [s for s in suggestions if s.status == "suggested" and s.system == "ICD-10-CM"]
     taken: list[tuple[str, set[tuple[int, int]]]] = []
-    for s in suggestions:
-        if s.status == "suggested" and s.system == "ICD-10-CM":
-            spans = {(e.start, e.end) for e in s.evidence}
-            if any(
-                cat == s.code[:3] and any(a < d and c < b for a, b in spans for c, d in other)
-                for cat, other in taken
-            ):
-                continue
+    dropped: set[str] = set()
+    for s in sorted(diagnoses, key=lambda s: (-widest(s), -s.score)):
+        spans = {(e.start, e.end) for e in s.evidence}
+        if any(
+            cat == s.code[:3] and any(a < d and c < b for a, b in spans for c, d in other)
+            for cat, other in taken
+        ):
+            dropped.add(s.code)
+        else:
             taken.append((s.code[:3], spans))
-        kept.append(s)
-    return kept
+    return [s for s in suggestions if s.status != "suggested" or s.code not in dropped]
 
 
 class Suggester:

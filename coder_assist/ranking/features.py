@@ -44,6 +44,8 @@ class Priors:
     correct: dict[str, int] = field(default_factory=dict)  # times it was then a gold code
     gold: dict[str, int] = field(default_factory=dict)  # times a code was gold at all
     gold_category: dict[str, int] = field(default_factory=dict)
+    proposed_category: dict[str, int] = field(default_factory=dict)
+    correct_category: dict[str, int] = field(default_factory=dict)
     accepted: dict[str, int] = field(default_factory=dict)  # coder feedback, notes accepting
     rejected: dict[str, int] = field(default_factory=dict)  # coder feedback, notes rejecting
     n_notes: int = 0
@@ -58,6 +60,16 @@ class Priors:
         if not a and not r:
             return 0.0
         return math.log((a + 1.0) / (r + 1.0))
+
+    def category_precision(self, code: str) -> float:
+        """Smoothed share of proposals in the code's category that were right.
+
+        Rare codes borrow strength from their category (R10.31 from all R10 codes).
+        """
+        cat = code[:3]
+        return (self.correct_category.get(cat, 0) + 0.5) / (
+            self.proposed_category.get(cat, 0) + 5.0
+        )
 
     def codes_by_category(self) -> dict[str, list[str]]:
         """Gold codes grouped by 3-character category, most frequent first (cached)."""
@@ -80,6 +92,8 @@ class Priors:
             "correct": self.correct,
             "gold": self.gold,
             "gold_category": self.gold_category,
+            "proposed_category": self.proposed_category,
+            "correct_category": self.correct_category,
             "accepted": self.accepted,
             "rejected": self.rejected,
             "n_notes": self.n_notes,
@@ -93,6 +107,8 @@ class Priors:
             correct=dict(data.get("correct", {})),  # type: ignore[call-overload]
             gold=dict(data.get("gold", {})),  # type: ignore[call-overload]
             gold_category=dict(data.get("gold_category", {})),  # type: ignore[call-overload]
+            proposed_category=dict(data.get("proposed_category", {})),  # type: ignore[call-overload]
+            correct_category=dict(data.get("correct_category", {})),  # type: ignore[call-overload]
             accepted=dict(data.get("accepted", {})),  # type: ignore[call-overload]
             rejected=dict(data.get("rejected", {})),  # type: ignore[call-overload]
             n_notes=int(data.get("n_notes", 0)),  # type: ignore[call-overload]
@@ -130,6 +146,7 @@ def feature_names() -> list[str]:
         "is_hcpcs",
         *(f"chapter_{c}" for c in CHAPTER_LETTERS),
         "prior_precision",
+        "prior_category_precision",
         "prior_log_proposed",
         "prior_log_gold",
         "prior_log_gold_category",
@@ -207,6 +224,7 @@ def featurize(
             float(cand.system == "HCPCS"),
             *(float(cand.system == "ICD-10-CM" and cand.code[0] == ch) for ch in CHAPTER_LETTERS),
             priors.precision(cand.code),
+            priors.category_precision(cand.code),
             math.log1p(priors.proposed.get(cand.code, 0)),
             math.log1p(priors.gold.get(cand.code, 0)),
             math.log1p(priors.gold_category.get(cand.code[:3], 0)),
@@ -231,6 +249,7 @@ MONOTONIC: dict[str, int] = {
     "max_coverage_present": 1,
     "max_weight_present": 1,
     "prior_precision": 1,
+    "prior_category_precision": 1,
     "prior_log_gold": 1,
     "prior_log_gold_category": 1,
     "prior_seen": 1,

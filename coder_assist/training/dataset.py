@@ -66,9 +66,12 @@ def compute_priors(notes: Sequence[TrainingNote], cands: Sequence[dict[Key, Cand
         for system, code in found:
             if system not in note.systems:
                 continue
+            cat = code[:3]
             p.proposed[code] = p.proposed.get(code, 0) + note.repeat
+            p.proposed_category[cat] = p.proposed_category.get(cat, 0) + note.repeat
             if (system, code) in note.positives:
                 p.correct[code] = p.correct.get(code, 0) + note.repeat
+                p.correct_category[cat] = p.correct_category.get(cat, 0) + note.repeat
         for _, code in note.positives:
             p.gold[code] = p.gold.get(code, 0) + note.repeat
             p.gold_category[code[:3]] = p.gold_category.get(code[:3], 0) + note.repeat

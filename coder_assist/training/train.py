@@ -19,7 +19,6 @@ import numpy as np
 
 from coder_assist.codesets import CodeSets
 from coder_assist.errors import CoderAssistError, ModelNotFoundError
-from coder_assist.nlp.pipeline import build_pipeline
 from coder_assist.ranking.features import MONOTONIC, feature_names
 from coder_assist.ranking.model import fit_ranker
 from coder_assist.ranking.registry import CODIESP_LICENCE, DataSource, ModelInfo, Registry
@@ -223,16 +222,9 @@ def train(
         from coder_assist.ranking.onnx_scorer import export_onnx
 
         export_onnx(fitted, tmp / "model.onnx")
-        candidate_nlp = build_pipeline(codesets, ds.learned_terms, settings=settings)
-        candidate = Suggester(
-            codesets,
-            candidate_nlp,
-            model_version="candidate",
-            threshold=fitted.threshold_,
-            scorer=_load_scorer(tmp / "model.onnx"),
-            priors=ds.priors,
-            text_model=ds.text_model,
-            settings=settings,
+        # The folder now holds everything a model version holds: load it the way serving will.
+        candidate = Suggester.from_model_dir(
+            tmp, "candidate", codesets, settings, threshold=fitted.threshold_
         )
         metrics: dict[str, dict[str, float]] = {}
         active_metrics: dict[str, dict[str, float]] | None = {} if active else None
@@ -271,9 +263,3 @@ def train(
             },
         )
     return TrainResult(info, metrics, active_metrics, active.version if active else None)
-
-
-def _load_scorer(path: Path) -> Any:
-    from coder_assist.ranking.onnx_scorer import OnnxScorer
-
-    return OnnxScorer.load(path)

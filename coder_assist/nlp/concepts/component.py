@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from coder_assist.nlp.abbreviations.component import SPAN_KEY as ABBR_KEY
-from coder_assist.nlp.concepts.index import ConceptIndex
+from coder_assist.nlp.concepts.index import NEGATION_KEY, NEGATION_WORDS, ConceptIndex
 from coder_assist.nlp.concepts.synonyms import KEY_SYNONYMS
 from coder_assist.nlp.text import STOPWORDS, fold, keys, stem, words
 
@@ -87,6 +87,8 @@ class ConceptMatcher:
                 if tok.is_space or tok.is_punct:
                     continue
                 low = fold(tok.text)
+                if low in NEGATION_WORDS:
+                    sent_keys.setdefault(NEGATION_KEY, []).append(tok.i)
                 if low in STOPWORDS or not any(ch.isalnum() for ch in low):
                     continue
                 for part in keys(low):

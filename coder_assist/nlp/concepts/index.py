@@ -53,6 +53,7 @@ class ConceptIndex:
         self.term_total_: list[float] = []
         self.term_residual_: list[bool] = []
         self.term_score_: list[float] = []
+        self.term_absent_: dict[int, tuple[str, ...]] = {}
         self.idf_: dict[str, float] = {}
         self.postings_: dict[str, list[int]] = {}
 
@@ -103,6 +104,9 @@ class ConceptIndex:
             index.term_source_.append(source)
             index.term_residual_.append((system, code) in residual)
             index.term_score_.append(score)
+            absent = _absent_keys(text)
+            if absent:
+                index.term_absent_[len(index.term_score_) - 1] = absent
             bags.append(bag)
             df.update(set(bag))
         n = len(bags)
@@ -146,6 +150,9 @@ class ConceptIndex:
                 continue
             if coverage < SERVICE_MIN_COVERAGE and self.term_code_[tid][0] != "ICD-10-CM":
                 continue  # "X-ray ankle 3 views" must not match "X-ray pelvis 3 views"
+            absent = self.term_absent_.get(tid)
+            if absent and NEGATION_KEY not in sent_keys and all(k in sent_keys for k in absent):
+                continue  # "nausea and vomiting" is not "nausea with no vomiting"
             if _wrong_side(bag, sent_keys):
                 continue
             anchor = next((k for k in bag if k in sent_keys and k not in LATERALITY), None)
@@ -159,6 +166,20 @@ class ConceptIndex:
             )
             out.append(TermMatch(tid, coverage, got, positions))
         return out
+
+
+_ABSENT = re.compile(r"\b(?:no|not|without)\s+((?:[a-z-]+\s*){1,3})", re.IGNORECASE)
+#: Words that let a sentence say "without X"; the matcher marks them with NEGATION_KEY.
+NEGATION_WORDS = frozenset({"no", "not", "without", "denies", "denied", "negative", "absent"})
+NEGATION_KEY = "<negation>"
+
+
+def _absent_keys(text: str) -> tuple[str, ...]:
+    """Keys a term says are absent ("Nausea with no vomiting" -> vomiting)."""
+    out: list[str] = []
+    for m in _ABSENT.finditer(text):
+        out.extend(k for k in keys(m.group(1)) if k not in out)
+    return tuple(out)
 
 
 def _wrong_side(bag: tuple[str, ...], sent_keys: dict[str, list[int]]) -> bool:

@@ -37,8 +37,9 @@ def assertion_of(span: Span) -> tuple[str, str | None]:
     for mod in getattr(span._, "modifiers", ()) or ():
         assertion = _CATEGORY_TO_ASSERTION.get(mod.category)
         cue_start, cue_end = mod.modifier_span
-        if span.start <= cue_start and cue_end <= span.end:
-            continue  # the cue is part of the name: "concussion without loss of consciousness"
+        inside = span.start <= cue_start and cue_end <= span.end
+        if inside and span.doc[cue_start:cue_end].text.lower() == "without":
+            continue  # part of the name: "concussion without loss of consciousness"
         if assertion == "negated" and span.label_ == "PROCEDURE" and mod.direction == "BACKWARD":
             continue  # "X-ray of the ankle: negative" reports a result; the X-ray was done
         if assertion and assertion not in found:
