@@ -100,7 +100,10 @@ def collect_candidates(
         if cues is None:
             cues = frozenset(keys(sent.text, keep_qualifiers=True))
             sent_cues[sent.start] = cues
-        assertion, trigger = assertion_of(span)
+        # One span can carry diagnosis and service codes; "rapid strep test: negative"
+        # negates the diagnosis but not the test.
+        as_problem = assertion_of(span, service=False)
+        as_service = assertion_of(span, service=True)
         section = section_of(span)
         kept = _prune(matches)
         codes: list[str] = []
@@ -110,6 +113,7 @@ def collect_candidates(
                 continue
             code, steps = resolved
             codes.append(code)
+            assertion, trigger = as_problem if m.system == "ICD-10-CM" else as_service
             cand = candidates.setdefault((m.system, code), Candidate(m.system, code))
             cand.mentions.append(
                 MentionRef(
@@ -131,6 +135,7 @@ def collect_candidates(
                 )
             )
         if codes:
+            assertion, trigger = as_problem if span.label_ == "PROBLEM" else as_service
             entities.append(
                 (
                     span.start_char,

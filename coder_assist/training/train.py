@@ -32,7 +32,7 @@ from coder_assist.training.evaluate import evaluate
 log = logging.getLogger(__name__)
 
 FEEDBACK_REPEAT = 5  # a reviewed note counts this many times against one CodiEsp note
-JSONL_REPEAT = 4  # our own US-style notes: fewer than CodiEsp's, and closer to our users
+JSONL_REPEAT = 2  # our own US-style notes: fewer than CodiEsp's, and closer to our users
 
 
 @dataclass

@@ -79,11 +79,11 @@ class ConceptMatcher:
             for tok in sent:
                 if tok.i in in_titles:
                     continue
-                if tok.i in expansions:
-                    for k in expansions[tok.i]:
-                        for key in (k, *KEY_SYNONYMS.get(k, ())):
-                            sent_keys.setdefault(key, []).append(tok.i)
-                    continue
+                # An abbreviation adds its expansion; its own word stays too ("strep" is
+                # both "streptococcal" and the word in "rapid strep test").
+                for k in expansions.get(tok.i, ()):
+                    for key in (k, *KEY_SYNONYMS.get(k, ())):
+                        sent_keys.setdefault(key, []).append(tok.i)
                 if tok.is_space or tok.is_punct:
                     continue
                 low = fold(tok.text)

@@ -31,8 +31,14 @@ def rules_path() -> Path:
     return Path(str(resources.files("coder_assist.nlp.context").joinpath("rules.json")))
 
 
-def assertion_of(span: Span) -> tuple[str, str | None]:
-    """Return (assertion, trigger text) for a mention; ("present", None) when unmodified."""
+def assertion_of(span: Span, service: bool | None = None) -> tuple[str, str | None]:
+    """Return (assertion, trigger text) for a mention; ("present", None) when unmodified.
+
+    `service` says whether the mention is read as a procedure/service (default: its
+    label); a result reported after a service does not negate the service.
+    """
+    if service is None:
+        service = span.label_ == "PROCEDURE"
     found: dict[str, str] = {}
     for mod in getattr(span._, "modifiers", ()) or ():
         assertion = _CATEGORY_TO_ASSERTION.get(mod.category)
@@ -40,7 +46,7 @@ def assertion_of(span: Span) -> tuple[str, str | None]:
         inside = span.start <= cue_start and cue_end <= span.end
         if inside and span.doc[cue_start:cue_end].text.lower() == "without":
             continue  # part of the name: "concussion without loss of consciousness"
-        if assertion == "negated" and span.label_ == "PROCEDURE" and mod.direction == "BACKWARD":
+        if assertion == "negated" and service and mod.direction == "BACKWARD":
             continue  # "X-ray of the ankle: negative" reports a result; the X-ray was done
         if assertion and assertion not in found:
             found[assertion] = mod.span.text if hasattr(mod, "span") else str(mod.rule.literal)
