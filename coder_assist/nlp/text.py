@@ -133,6 +133,7 @@ _SPELLING = {
 }
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower-case and strip accents (café -> cafe) without changing meaning."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -151,6 +152,12 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-case, accent-free word tokens of a phrase (hyphens split words)."""
     return _WORD.findall(fold(text).replace("'s", ""))
+
+
+@lru_cache(maxsize=200_000)
+def token_keys(word: str) -> tuple[str, ...]:
+    """`keys` of one note token, cached: notes repeat their words."""
+    return tuple(keys(word))
 
 
 def keys(text: str, *, keep_qualifiers: bool = False) -> list[str]:

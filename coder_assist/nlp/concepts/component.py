@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from coder_assist.nlp.abbreviations.component import SPAN_KEY as ABBR_KEY
 from coder_assist.nlp.concepts.index import NEGATION_KEY, NEGATION_WORDS, ConceptIndex
 from coder_assist.nlp.concepts.synonyms import KEY_SYNONYMS
-from coder_assist.nlp.text import STOPWORDS, fold, keys, stem, words
+from coder_assist.nlp.text import STOPWORDS, fold, keys, stem, token_keys, words
 
 SPAN_KEY = "ca_mentions"
 _MAX_SPREAD = 12  # tokens; wider matches are scattered words, not one mention
@@ -91,7 +91,7 @@ class ConceptMatcher:
                     sent_keys.setdefault(NEGATION_KEY, []).append(tok.i)
                 if low in STOPWORDS or not any(ch.isalnum() for ch in low):
                     continue
-                for part in keys(low):
+                for part in token_keys(low):
                     sent_keys.setdefault(part, []).append(tok.i)
                     for extra in KEY_SYNONYMS.get(part, ()):
                         sent_keys.setdefault(extra, []).append(tok.i)
