@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from coder_assist.codesets import Code, CodeSets
-from coder_assist.nlp.text import keys
 
 _SIDE_WORDS = {"right": "right", "left": "left", "bilater": "bilateral"}
 
@@ -32,10 +31,8 @@ class Resolver:
         while current is not None and not current.billable and steps < 6:
             if current.kind == "code" and current.seventh_characters:
                 char = _encounter(current, cues)
-                ext = [c for c in (current.children or ()) if c.endswith(char)]
-                nxt = (
-                    self._extension(current, char) if not ext else self.codesets.get(ext[0], system)
-                )
+                full = self.codesets.children(current.code, system)
+                nxt = next((c for c in full if c.code.endswith(char)), None)
             else:
                 nxt = self._default_child(current, cues)
             if nxt is None:
@@ -46,13 +43,8 @@ class Resolver:
             return None
         return current.code, steps
 
-    def _extension(self, code: Code, char: str) -> Code | None:
-        compact = code.code.replace(".", "")
-        compact = compact + "X" * (6 - len(compact)) + char
-        return self.codesets.get(compact, code.system)
-
     def _default_child(self, code: Code, cues: frozenset[str]) -> Code | None:
-        children = [c for c in (self.codesets.get(k, code.system) for k in code.children) if c]
+        children = self.codesets.children(code.code, code.system)
         if not children:
             return None
         sides = {v for k, v in _SIDE_WORDS.items() if k in cues}
@@ -80,11 +72,6 @@ def _default_rank(code: Code) -> tuple[int, int, int]:
     unspecified = int("unspecified" in text or " nos" in text or "without complication" in text)
     nine = int(code.code.replace(".", "")[-1] in "9")
     return (unspecified, nine, -len(code.code))
-
-
-@lru_cache(maxsize=4096)
-def _ext_keys(meaning: str) -> frozenset[str]:
-    return frozenset(keys(meaning, keep_qualifiers=True))
 
 
 def _encounter(code: Code, cues: frozenset[str]) -> str:

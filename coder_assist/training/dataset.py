@@ -85,15 +85,13 @@ def compute_priors(notes: Sequence[TrainingNote], cands: Sequence[dict[Key, Cand
 
 def fit_text_model(notes: Sequence[TrainingNote]) -> TextModel | None:
     """Text model over ICD-10-CM positives (None when too few labelled notes)."""
-    texts, labels = [], []
-    for note in notes:
-        codes = {c for s, c in note.positives if s == "ICD-10-CM"}
-        for _ in range(note.repeat):
-            texts.append(note.text)
-            labels.append(codes)
-    if len(texts) < 10:
+    pairs = _labelled(notes)
+    if len(pairs) < 10:
         return None
-    return TextModel().fit(texts, labels)
+    return TextModel().fit(
+        [text for text, _ in pairs],
+        [{c for s, c in positives if s == "ICD-10-CM"} for _, positives in pairs],
+    )
 
 
 def _labelled(notes: Sequence[TrainingNote]) -> list[tuple[str, set[Key]]]:
