@@ -78,10 +78,8 @@ def run(
         _SUGGESTER.suggest(t)
         per_note.append((time.perf_counter() - t1) * 1000.0)
         if _SUGGESTER.scorer is not None and ranked:
-            from coder_assist.ranking.features import featurize
-
             cands = [s.candidate for s in ranked]
-            X = featurize(cands, len(t), _SUGGESTER.priors)
+            X = _SUGGESTER.features(cands, len(t))
             s0 = time.perf_counter()
             _SUGGESTER.scorer.predict_proba(X)
             scoring.append((time.perf_counter() - s0) * 1000.0)

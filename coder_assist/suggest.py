@@ -11,7 +11,7 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from coder_assist.nlp.pipeline import build_pipeline
 from coder_assist.ranking.features import Priors, feature_names, featurize
 from coder_assist.ranking.heuristic import THRESHOLD as HEURISTIC_THRESHOLD
 from coder_assist.ranking.heuristic import heuristic_scores
-from coder_assist.ranking.text_model import TextModel
+from coder_assist.ranking.text_model import TextModel, TextScores
 from coder_assist.schemas import Entity, Evidence, Suggestion, SuggestResult
 from coder_assist.settings import Settings, get_settings
 
@@ -105,12 +105,14 @@ class Suggester:
         priors: Priors | None = None,
         text_model: TextModel | None = None,
         settings: Settings | None = None,
+        columns: np.ndarray | None = None,
     ) -> None:
         self.codesets = codesets
         self.nlp = nlp
         self.model_version = model_version
         self.threshold = threshold
         self.scorer = scorer
+        self.columns = columns  # the scorer's columns within `featurize` output (None: all)
         self.priors = priors or Priors()
         self.text_model = text_model
         self.settings = settings or get_settings()
@@ -176,13 +178,14 @@ class Suggester:
         )
         nlp = build_pipeline(codesets, extra, settings=settings)
         scorer = OnnxScorer.load(path / "model.onnx")
-        scorer.require_features(feature_names())  # a model from older code fails loudly
+        columns = scorer.columns_for(feature_names())  # by name: older versions stay servable
         return cls(
             codesets,
             nlp,
             model_version=version,
             threshold=threshold,
             scorer=scorer,
+            columns=columns,
             priors=priors,
             text_model=text_model,
             settings=settings,
@@ -207,15 +210,24 @@ class Suggester:
         with self._lock:
             doc = self.nlp(text)  # type: ignore[operator]
             found, entities = collect_candidates(doc, self.resolver)
-        top = self.text_model.top(text, TEXT_CANDIDATES) if self.text_model is not None else []
-        return augment(found, top, self.priors, self.codesets), entities
+        scores = (
+            self.text_model.scores(text, TEXT_CANDIDATES)
+            if self.text_model is not None
+            else TextScores()
+        )
+        return augment(found, scores.top, self.priors, self.codesets, scores.linear), entities
+
+    def features(self, cands: Sequence[Candidate], note_length: int) -> np.ndarray:
+        """Feature rows in the loaded ranker's column order (every column without a ranker)."""
+        X = featurize(cands, note_length, self.priors)
+        return X if self.columns is None else X[:, self.columns]
 
     def rank(self, text: str) -> tuple[list[Scored], list[tuple]]:
         """Score every candidate, best first (the full ranking used for MAP)."""
         cands, entities = self.candidates(text)
         if not cands:
             return [], entities
-        X = featurize(cands, len(text), self.priors)
+        X = self.features(cands, len(text))
         if self.scorer is not None:
             scores = np.asarray(self.scorer.predict_proba(X), dtype=np.float64)  # type: ignore[attr-defined]
         else:

@@ -8,6 +8,7 @@ ranker weighs them by their priors.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from coder_assist.candidates.generate import Candidate
@@ -24,9 +25,17 @@ def augment(
     text_top: list[tuple[str, float]],
     priors: Priors,
     codesets: CodeSets,
+    linear: Mapping[str, float] | None = None,
 ) -> list[Candidate]:
-    """A fresh candidate list: mention candidates, text proposals, then coded siblings."""
-    out = {k: replace(c, mentions=list(c.mentions), text_score=0.0) for k, c in found.items()}
+    """A fresh candidate list: mention candidates, text proposals, then coded siblings.
+
+    `linear` holds the text model's per-code classifier probabilities; every ICD-10-CM
+    candidate with a classifier gets its probability as `linear_score`.
+    """
+    out = {
+        k: replace(c, mentions=list(c.mentions), text_score=0.0, linear_score=0.0)
+        for k, c in found.items()
+    }
     for code, prob in text_top:
         key = ("ICD-10-CM", code)
         cand = out.get(key)
@@ -42,4 +51,8 @@ def augment(
             continue
         for sibling in by_category.get(code[:3], ())[:MAX_SIBLINGS]:
             out.setdefault(("ICD-10-CM", sibling), Candidate("ICD-10-CM", sibling))
+    if linear:
+        for (system, code), cand in out.items():
+            if system == "ICD-10-CM":
+                cand.linear_score = linear.get(code, 0.0)
     return list(out.values())

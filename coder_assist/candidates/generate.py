@@ -45,6 +45,7 @@ class Candidate:
     code: str
     mentions: list[MentionRef] = field(default_factory=list)
     text_score: float = 0.0
+    linear_score: float = 0.0
 
     @property
     def present(self) -> list[MentionRef]:

@@ -203,30 +203,27 @@ class OnnxScorer:
         """Candidate family recorded at export (``None`` for foreign exports)."""
         return self.metadata.get(_META_MODEL_TYPE)
 
-    def require_features(self, feature_names: Sequence[str]) -> None:
-        """Check that the caller builds the columns this model was trained on, in order.
+    def columns_for(self, feature_names: Sequence[str]) -> np.ndarray:
+        """Indices of this model's features among the columns the extractor builds.
 
-        Call once after loading: a model trained with an older feature extractor would
-        otherwise score silently wrong columns.
+        Call once after loading. A version trained before a feature was added still
+        scores correctly on the columns it knows (versions are immutable and must stay
+        servable for roll-back); one that needs a column the extractor no longer builds
+        cannot be served.
 
         Raises:
-            ModelRegistryError: The names or their order differ.
+            ModelRegistryError: A feature of the model is not among `feature_names`.
 
         """
         given = list(feature_names)
-        if given == self.feature_names:
-            return
         missing = [n for n in self.feature_names if n not in given]
-        extra = [n for n in given if n not in self.feature_names]
-        detail = (
-            f"missing {missing[:5]}, unexpected {extra[:5]}"
-            if missing or extra
-            else "same names in a different order"
-        )
-        raise ModelRegistryError(
-            f"Model {self.path} was trained on other features than the extractor builds "
-            f"({detail}); retrain the model or pin a version trained with this code."
-        )
+        if missing:
+            raise ModelRegistryError(
+                f"Model {self.path} needs features this version of coder-assist does not "
+                f"build ({', '.join(missing[:5])}); retrain the model or pin a version "
+                "trained with this code."
+            )
+        return np.array([given.index(n) for n in self.feature_names], dtype=np.intp)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Calibrated probability of class 1 for each row (float64, shape ``[n]``).

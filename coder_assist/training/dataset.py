@@ -19,7 +19,7 @@ from coder_assist.candidates import Candidate, collect_candidates
 from coder_assist.candidates.augment import augment
 from coder_assist.nlp.concepts import ConceptIndex, ConceptMatcher
 from coder_assist.ranking.features import Priors, featurize
-from coder_assist.ranking.text_model import TextModel
+from coder_assist.ranking.text_model import TextModel, TextScores
 from coder_assist.suggest import TEXT_CANDIDATES, Suggester
 from coder_assist.training.lexicon import mine_terms
 
@@ -140,10 +140,12 @@ def build_dataset(
                 note = notes[i]
                 doc = context(matcher(docs[i]))
                 found = collect_candidates(doc, suggester.resolver)[0]
-                top = text_model.top(note.text, TEXT_CANDIDATES) if text_model else []
+                scores = (
+                    text_model.scores(note.text, TEXT_CANDIDATES) if text_model else TextScores()
+                )
                 cands = [
                     c
-                    for c in augment(found, top, priors, suggester.codesets)
+                    for c in augment(found, scores.top, priors, suggester.codesets, scores.linear)
                     if c.system in note.systems
                 ]
                 if not cands:

@@ -84,15 +84,21 @@ def test_wrong_shape_is_refused(pair: tuple[FittedRanker, OnnxScorer], table: Ta
         scorer.predict_proba(table.X[0])
 
 
-def test_require_features_accepts_the_training_list_only(
-    pair: tuple[FittedRanker, OnnxScorer],
+def test_columns_for_picks_the_model_features_by_name(
+    pair: tuple[FittedRanker, OnnxScorer], holdout: Table
 ) -> None:
     fitted, scorer = pair
-    scorer.require_features(fitted.feature_names_)
-    with pytest.raises(ModelRegistryError, match="different order"):
-        scorer.require_features(list(reversed(fitted.feature_names_)))
-    with pytest.raises(ModelRegistryError, match=r"missing \['n_mentions'\].*unexpected \['new'\]"):
-        scorer.require_features(["new", *fitted.feature_names_[1:]])
+    names = fitted.feature_names_
+    assert scorer.columns_for(names).tolist() == list(range(len(names)))
+    # A newer extractor builds extra columns, in another order: an older version still
+    # scores its own columns exactly as before.
+    wider = ["added_later", *reversed(names)]
+    cols = scorer.columns_for(wider)
+    X = holdout.X.astype(np.float32)
+    X_wide = np.hstack([np.full((len(X), 1), 7.0, dtype=np.float32), X[:, ::-1]])
+    np.testing.assert_allclose(scorer.predict_proba(X_wide[:, cols]), scorer.predict_proba(X))
+    with pytest.raises(ModelRegistryError, match=r"does not build \(n_mentions\)"):
+        scorer.columns_for(["new", *names[1:]])
 
 
 def test_missing_or_corrupt_model_file_is_a_registry_error(tmp_path: Path) -> None:
