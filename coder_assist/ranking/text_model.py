@@ -167,16 +167,20 @@ class TextModel:
 
     def top(self, text: str, k: int) -> list[tuple[str, float]]:
         """The k codes with the highest neighbour vote for one note (zero votes left out)."""
-        return self.scores(text, k).top
+        return self._top(self._transform([text]), k)
 
     def scores(self, text: str, k: int) -> TextScores:
         """Neighbour vote top-k and every classifier probability, from one TF-IDF pass."""
         q = self._transform([text])
+        linear = self._linear(q)[0]
+        return TextScores(
+            self._top(q, k), dict(zip(self.linear_codes_, linear.tolist(), strict=True))
+        )
+
+    def _top(self, q: sparse.csr_matrix, k: int) -> list[tuple[str, float]]:
         proba = self._vote(q)[0]
         idx = np.argsort(-proba)[:k]
-        top = [(self.codes_[i], float(proba[i])) for i in idx if proba[i] > 0]
-        linear = self._linear(q)[0]
-        return TextScores(top, dict(zip(self.linear_codes_, linear.tolist(), strict=True)))
+        return [(self.codes_[i], float(proba[i])) for i in idx if proba[i] > 0]
 
     def save(self, folder: Path) -> None:
         """Write the vocabulary, codes and sparse arrays into a model folder."""
@@ -222,12 +226,10 @@ class TextModel:
         """Read a text model written by `save`."""
         meta = json.loads((folder / _FILES[0]).read_text("utf-8"))
         a = np.load(folder / _FILES[1])
-        model = cls(
-            k=int(meta["k"]),
-            power=float(meta["power"]),
-            linear_c=float(meta.get("linear_c", 3.0)),
-            min_linear_notes=int(meta.get("min_linear_notes", 2)),
-        )
+        model = cls(k=int(meta["k"]), power=float(meta["power"]))
+        if "linear_c" in meta:  # older folders: the constructor's defaults stand
+            model.linear_c = float(meta["linear_c"])
+            model.min_linear_notes = int(meta["min_linear_notes"])
         model.codes_ = list(meta["codes"])
         model.vocabulary_ = dict(meta["vocabulary"])
         model.idf_ = a["idf"]
