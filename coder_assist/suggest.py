@@ -19,10 +19,11 @@ import numpy as np
 
 from coder_assist.candidates import Candidate, MentionRef, Resolver, collect_candidates
 from coder_assist.candidates.augment import augment
+from coder_assist.candidates.priors import Priors
 from coder_assist.codesets import CodeSets
 from coder_assist.errors import EmptyNoteError, ModelNotFoundError, NoteTooLongError
 from coder_assist.nlp.pipeline import build_pipeline
-from coder_assist.ranking.features import Priors, feature_names, featurize
+from coder_assist.ranking.features import feature_names, featurize
 from coder_assist.ranking.heuristic import THRESHOLD as HEURISTIC_THRESHOLD
 from coder_assist.ranking.heuristic import heuristic_scores
 from coder_assist.ranking.text_model import TextModel, TextScores

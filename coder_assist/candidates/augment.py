@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from coder_assist.candidates.generate import Candidate
+from coder_assist.candidates.priors import Priors
 from coder_assist.codesets import CodeSets
-from coder_assist.ranking.features import Priors
 
 Key = tuple[str, str]
 MAX_SIBLINGS = 3

@@ -17,8 +17,9 @@ from tqdm import tqdm
 
 from coder_assist.candidates import Candidate, collect_candidates
 from coder_assist.candidates.augment import augment
+from coder_assist.candidates.priors import Priors
 from coder_assist.nlp.concepts import ConceptIndex, ConceptMatcher
-from coder_assist.ranking.features import Priors, featurize
+from coder_assist.ranking.features import featurize
 from coder_assist.ranking.text_model import TextModel, TextScores
 from coder_assist.suggest import TEXT_CANDIDATES, Suggester
 from coder_assist.training.lexicon import mine_terms
