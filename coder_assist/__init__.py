@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from coder_assist._version import __version__
 
 __all__ = ["CodeSets", "Suggester", "__version__"]
 

@@ -57,3 +57,7 @@ class ModelNotFoundError(CoderAssistError):
 
 class ModelRegistryError(CoderAssistError):
     """The model registry is in a state that prevents the operation (e.g. a worse model)."""
+
+
+class ModelIntegrityError(ModelRegistryError):
+    """A model version's files no longer match the checksums its manifest recorded."""

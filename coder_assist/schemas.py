@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Assertion = Literal["present", "negated", "uncertain", "historical", "family", "hypothetical"]
-Reason = Literal["negated", "family", "historical", "hypothetical", "uncertain"]
-SystemName = Literal["ICD-10-CM", "CPT", "HCPCS"]
+from coder_assist.vocabulary import Assertion, Reason, Status, SystemName
+
+__all__ = ["Assertion", "Entity", "Evidence", "NoteIn", "Reason", "SuggestResult", "Suggestion"]
 
 
 class Evidence(BaseModel):
@@ -31,7 +31,7 @@ class Suggestion(BaseModel):
     description: str
     score: float = Field(ge=0.0, le=1.0, description="Probability-like confidence (0..1).")
     rank: int = Field(ge=1, description="1-based position among this note's suggestions.")
-    status: Literal["suggested", "excluded"]
+    status: Status
     reason: Reason | None = Field(default=None, description="Why an excluded code was ruled out.")
     evidence: list[Evidence] = Field(default_factory=list)
 

@@ -13,21 +13,21 @@ from typing import Literal, get_args
 #: How a mention is asserted in the note. The order is the order of the per-assertion
 #: feature columns (`n_negated`, `n_uncertain`, ...).
 Assertion = Literal["present", "negated", "uncertain", "historical", "family", "hypothetical"]
-ASSERTIONS: tuple[str, ...] = get_args(Assertion)
+ASSERTIONS: tuple[Assertion, ...] = get_args(Assertion)
 
 #: Why a code is ruled out, in precedence order: when ConText sets several modifiers on
 #: one mention, a reviewer is shown the first that applies (a relative's condition is
 #: "family" even when it is also "historical").
 Reason = Literal["family", "negated", "hypothetical", "historical", "uncertain"]
-REASONS: tuple[str, ...] = get_args(Reason)
+REASONS: tuple[Reason, ...] = get_args(Reason)
 
 #: Code systems served.
 SystemName = Literal["ICD-10-CM", "CPT", "HCPCS"]
-SYSTEMS: tuple[str, ...] = get_args(SystemName)
+SYSTEMS: tuple[SystemName, ...] = get_args(SystemName)
 
 #: A suggestion is either offered for the claim or shown as ruled out.
 Status = Literal["suggested", "excluded"]
-STATUSES: tuple[str, ...] = get_args(Status)
+STATUSES: tuple[Status, ...] = get_args(Status)
 
 #: What each reason tells a reviewer (shown in the review UI's tooltips).
 REASON_DESCRIPTIONS: dict[str, str] = {

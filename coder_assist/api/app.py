@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from importlib import resources
 from pathlib import Path
 
@@ -10,8 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from coder_assist import __version__
-from coder_assist.api.routes import codes, feedback, health, models, suggest
+from coder_assist._version import __version__
+from coder_assist.api.routes import codes, feedback, health, models, suggest, vocabulary
 from coder_assist.errors import CoderAssistError
 from coder_assist.settings import Settings, get_settings
 
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(suggest.router)
     app.include_router(feedback.router)
     app.include_router(models.router)
+    app.include_router(vocabulary.router)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -48,6 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def _domain_error(_: Request, exc: CoderAssistError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": str(exc)})
 
+    # The review UI is ES modules (static/js/*.js): browsers refuse a module served under
+    # another type, and Python's guess comes from the host's MIME tables, so pin it.
+    mimetypes.add_type("text/javascript", ".js")
     static_dir = Path(str(resources.files("coder_assist.api").joinpath("static")))
     if (static_dir / "index.html").is_file():
         app.mount("/", StaticFiles(directory=static_dir, html=True), name="ui")

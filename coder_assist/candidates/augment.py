@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from coder_assist.candidates.generate import Candidate
+from coder_assist.candidates.generate import FULL_COVERAGE, Candidate
 from coder_assist.candidates.priors import Priors
 from coder_assist.codesets import CodeSets
 
@@ -46,7 +46,9 @@ def augment(
         cand.text_score = prob
     by_category = priors.codes_by_category()
     for (system, code), cand in list(out.items()):
-        strong = cand.text_score >= STRONG_TEXT or any(m.coverage >= 0.99 for m in cand.mentions)
+        strong = cand.text_score >= STRONG_TEXT or any(
+            m.coverage >= FULL_COVERAGE for m in cand.mentions
+        )
         if system != "ICD-10-CM" or not strong:
             continue
         for sibling in by_category.get(code[:3], ())[:MAX_SIBLINGS]:

@@ -8,12 +8,16 @@ from spacy.tokens import Doc
 
 from coder_assist.candidates.resolve import Resolver
 from coder_assist.nlp.concepts.component import SPAN_KEY, Match
+from coder_assist.nlp.concepts.index import SOURCES
 from coder_assist.nlp.context.assertion import assertion_of
 from coder_assist.nlp.sections.rules import section_of
 from coder_assist.nlp.text import keys
 
 MAX_CODES_PER_MENTION = 8
-LEARNED_SOURCE = 4  # index of "learned" in coder_assist.nlp.concepts.index.SOURCES
+LEARNED_SOURCE = SOURCES.index("learned")
+#: Coverage at which a code's own wording counts as found in full (floating-point slack
+#: below 1.0: coverage is a ratio of summed word weights).
+FULL_COVERAGE = 0.99
 
 
 @dataclass(slots=True)
@@ -59,8 +63,24 @@ class Candidate:
         "Denies vomiting" rules out R11.10 even if a loosely associated word elsewhere
         (a partial title match, a learned term) is asserted as present.
         """
-        strong = [m for m in self.mentions if m.coverage >= 0.99 and m.source != LEARNED_SOURCE]
+        strong = [
+            m for m in self.mentions if m.coverage >= FULL_COVERAGE and m.source != LEARNED_SOURCE
+        ]
         return strong or self.mentions
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRecord:
+    """One clinical mention as the response shows it (see `schemas.Entity`)."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    section: str | None
+    assertion: str
+    trigger: str | None
+    codes: list[str]
 
 
 def _strength(m: Match) -> tuple[float, float, int, int]:
@@ -84,13 +104,10 @@ def _prune(matches: list[Match]) -> list[Match]:
 
 def collect_candidates(
     doc: Doc, resolver: Resolver
-) -> tuple[dict[tuple[str, str], Candidate], list[tuple]]:
-    """Candidates keyed by (system, code), plus per-mention entity rows for the output.
-
-    Entity rows are (start, end, text, label, section, assertion, trigger, codes).
-    """
+) -> tuple[dict[tuple[str, str], Candidate], list[EntityRecord]]:
+    """Candidates keyed by (system, code), plus one entity record per coded mention."""
     candidates: dict[tuple[str, str], Candidate] = {}
-    entities: list[tuple] = []
+    entities: list[EntityRecord] = []
     sent_cues: dict[int, frozenset[str]] = {}
     for span in doc.spans.get(SPAN_KEY, []):
         matches: list[Match] = span._.ca_matches or []
@@ -138,15 +155,15 @@ def collect_candidates(
         if codes:
             assertion, trigger = as_problem if span.label_ == "PROBLEM" else as_service
             entities.append(
-                (
-                    span.start_char,
-                    span.end_char,
-                    span.text,
-                    span.label_,
-                    section,
-                    assertion,
-                    trigger,
-                    codes,
+                EntityRecord(
+                    start=span.start_char,
+                    end=span.end_char,
+                    text=span.text,
+                    label=span.label_,
+                    section=section,
+                    assertion=assertion,
+                    trigger=trigger,
+                    codes=codes,
                 )
             )
     return candidates, entities

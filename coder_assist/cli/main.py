@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from coder_assist import __version__
+from coder_assist._version import __version__
 from coder_assist.cli import codes, db, models
 from coder_assist.cli.evaluate import evaluate
 from coder_assist.cli.suggest import suggest

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from coder_assist import __version__
+from coder_assist._version import __version__
 from coder_assist.codesets import icd10cm, starter, synonyms
 from coder_assist.codesets import search as search_module
 from coder_assist.codesets.model import SYSTEMS, Code, SearchHit, System

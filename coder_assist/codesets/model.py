@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-System = Literal["ICD-10-CM", "CPT", "HCPCS"]
-SYSTEMS: tuple[System, ...] = ("ICD-10-CM", "CPT", "HCPCS")
+from coder_assist.vocabulary import SYSTEMS
+from coder_assist.vocabulary import SystemName as System
+
+__all__ = ["SYSTEMS", "Code", "Kind", "SearchHit", "System"]
 
 Kind = Literal["chapter", "block", "category", "subcategory", "code", "extension", "service"]
 

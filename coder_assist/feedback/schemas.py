@@ -15,9 +15,9 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from coder_assist.feedback.models import CODE_MAX, LABEL_MAX, NOTE_ID_MAX
+from coder_assist.vocabulary import SystemName
 
 DecisionName = Literal["accepted", "rejected", "added"]
-SystemName = Literal["ICD-10-CM", "CPT", "HCPCS"]
 
 MAX_DECISIONS = 500
 MAX_EVIDENCE_PER_DECISION = 50

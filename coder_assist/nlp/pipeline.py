@@ -11,7 +11,6 @@ import hashlib
 import logging
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import medspacy  # noqa: F401  (registers medspacy_* factories)
@@ -28,10 +27,11 @@ from coder_assist.nlp.concepts.index import ConceptIndex
 from coder_assist.nlp.context.assertion import rules_path as context_rules
 from coder_assist.nlp.sections.rules import rules_path as section_rules
 from coder_assist.settings import Settings, get_settings
+from coder_assist.vocabulary import SYSTEMS
 
 log = logging.getLogger(__name__)
 
-PIPELINE_FORMAT = 5
+PIPELINE_FORMAT = 6
 
 
 def _package_digest() -> str:
@@ -70,20 +70,18 @@ def make_blank() -> Language:
     return nlp
 
 
-def build_pipeline(
-    codesets: CodeSets,
-    extra_terms: Iterable[Sequence[object]] = (),
-    settings: Settings | None = None,
-    *,
-    cache_tag: str = "",
-) -> Language:
-    """Return the full pipeline, from the cache when one matches the code sets and rules."""
+def build_pipeline(codesets: CodeSets, settings: Settings | None = None) -> Language:
+    """Return the full pipeline, from the cache when one matches the code sets and rules.
+
+    The pipeline holds nothing model-specific: terms a model learned are passed to the
+    concept matcher per call (see `coder_assist.candidates.builder`), so one cached
+    pipeline serves every model version and every training fold.
+    """
     settings = settings or get_settings()
-    extra = list(extra_terms)
-    digest = hashlib.sha256(repr(sorted(map(repr, extra))).encode()).hexdigest()[:12]
-    prefix = f"pipeline-p{PIPELINE_FORMAT}-{cache_key(settings)}-{_package_digest()}-"
-    key = f"{prefix[len('pipeline-') :]}{digest}{cache_tag}"
-    path = settings.cache_dir / f"pipeline-{key}"
+    path = (
+        settings.cache_dir
+        / f"pipeline-p{PIPELINE_FORMAT}-{cache_key(settings)}-{_package_digest()}"
+    )
     if path.is_dir():
         try:
             return load_pipeline(path)
@@ -91,12 +89,11 @@ def build_pipeline(
             log.warning("Cached pipeline at %s unreadable (%s); rebuilding", path, exc)
     nlp = make_blank()
     index = ConceptIndex.build(
-        c for system in ("ICD-10-CM", "CPT", "HCPCS") for c in codesets.codes(system)
+        c for system in SYSTEMS for c in codesets.codes(system)
     )
     matcher = nlp.get_pipe("coder_assist_concepts")
     assert isinstance(matcher, ConceptMatcher)
     matcher.set_index(index)
-    matcher.set_learned(ConceptIndex.build((), extra) if extra else None)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".pipeline-"))
@@ -106,7 +103,7 @@ def build_pipeline(
         else:
             tmp.rename(path)
         for old in path.parent.glob("pipeline-*"):
-            if not old.name.startswith(prefix) and old.is_dir():  # stale code sets or rules
+            if old.name != path.name and old.is_dir():  # stale code sets, rules or code
                 shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
         log.warning("Could not cache pipeline at %s: %s", path, exc)

@@ -14,25 +14,11 @@ import numpy as np
 
 from coder_assist.candidates.generate import LEARNED_SOURCE, Candidate
 from coder_assist.candidates.priors import Priors
+from coder_assist.nlp.concepts.index import SOURCES
+from coder_assist.nlp.sections.rules import SECTIONS
+from coder_assist.vocabulary import ASSERTIONS
 
-ASSERTIONS = ("present", "negated", "uncertain", "historical", "family", "hypothetical")
-SECTIONS = (
-    "assessment_plan",
-    "history_of_present_illness",
-    "chief_complaint",
-    "past_medical_history",
-    "past_surgical_history",
-    "family_history",
-    "physical_exam",
-    "review_of_systems",
-    "labs_and_studies",
-    "imaging",
-    "procedures",
-    "hospital_course",
-    "problem_list",
-    "medications",
-)
-N_SOURCES = 5
+N_SOURCES = len(SOURCES)
 CHAPTER_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -111,7 +97,7 @@ def featurize(
     sectioned = in_section / len(all_mentions) if all_mentions else 0.0
     for i, cand in enumerate(candidates):
         ms = cand.mentions
-        counts = {a: 0 for a in ASSERTIONS}
+        counts: dict[str, int] = {a: 0 for a in ASSERTIONS}
         for m in ms:
             counts[m.assertion] = counts.get(m.assertion, 0) + 1
         present = [m for m in ms if m.assertion == "present"]

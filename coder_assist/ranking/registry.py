@@ -4,16 +4,12 @@ Layout under ``Settings.models_dir``::
 
     <name>/
       ACTIVE                      text file holding the active version id
-      2026.11.28-1/
-        model.onnx                the ranker (see `coder_assist.ranking.onnx_scorer`)
-        manifest.json             provenance: data hashes, features, threshold, metrics,
-                                  library versions, licence notes, parent version
-        metrics.json              CV report and evaluation metrics
-        reports/<eval set>/       metrics.json and PNG plots from `ranking.reports`
-        ...                       extra artifacts passed by the trainer (priors.json, ...)
+      2026.11.28-1/               one version (files: `ranking.model_folder`)
 
-A version folder is written in full to a hidden staging folder and renamed into place,
-so readers never see half a version, and a version is never overwritten: retraining
+A version is written in full to a hidden staging folder (`Registry.stage`), where the
+trainer evaluates exactly the files it wrote; sealing records every file's SHA-256 in
+the manifest and renames the folder into place, so readers never see half a version and
+the registered files are the evaluated ones. A version is never overwritten: retraining
 makes a new version. This module imports neither scikit-learn nor onnxruntime, so the
 CLI and API can list models cheaply.
 """
@@ -21,165 +17,57 @@ CLI and API can list models cheaply.
 from __future__ import annotations
 
 import builtins
-import hashlib
-import json
 import logging
-import math
 import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, ValidationError
-
-from coder_assist import __version__
 from coder_assist.errors import ModelNotFoundError, ModelRegistryError
+from coder_assist.ranking.manifest import (
+    CODIESP_LICENCE,
+    DataSource,
+    ModelManifest,
+    hash_source,
+    library_versions,
+)
+from coder_assist.ranking.model_folder import MANIFEST_FILE, RESERVED
+from coder_assist.ranking.version import ModelInfo, StagedVersion, read_version
 
 if TYPE_CHECKING:
     from coder_assist.ranking.model import FittedRanker
-    from coder_assist.ranking.onnx_scorer import OnnxScorer
     from coder_assist.settings import Settings
+
+__all__ = [
+    "CODIESP_LICENCE",
+    "DataSource",
+    "ModelInfo",
+    "ModelManifest",
+    "Registry",
+    "StagedVersion",
+    "hash_source",
+    "library_versions",
+    "version_sort_key",
+]
 
 log = logging.getLogger(__name__)
 
-MODEL_FILE = "model.onnx"
-MANIFEST_FILE = "manifest.json"
-METRICS_FILE = "metrics.json"
-REPORTS_DIR = "reports"
 ACTIVE_FILE = "ACTIVE"
-_RESERVED = {MODEL_FILE, MANIFEST_FILE, METRICS_FILE, REPORTS_DIR}
-
-CODIESP_LICENCE = (
-    "Trained on CodiEsp (Miranda-Escalada et al., CLEF eHealth 2020), CC BY 4.0; "
-    "the model and its metrics are derived works and keep the attribution."
-)
 # Metrics where a smaller value is better; every other metric is higher-is-better.
 LOWER_IS_BETTER = frozenset({"log_loss", "brier", "ece", "latency_ms", "latency_p95_ms"})
 
 _VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$")
-_LIBRARIES = ("scikit-learn", "skl2onnx", "onnxruntime", "onnx", "numpy")
-
-
-class DataSource(BaseModel):
-    """A training input and its content hash, so a version can be traced to its data."""
-
-    name: str
-    path: str
-    sha256: str
-    files: int = 1
-    bytes: int = 0
-
-
-class ModelManifest(BaseModel):
-    """Contents of ``manifest.json``; validated whenever a version is read."""
-
-    name: str
-    version: str
-    created_at: datetime
-    model_type: str
-    model_file: str = MODEL_FILE
-    features: list[str]
-    threshold: float
-    metrics: dict[str, dict[str, float]] = Field(
-        default_factory=dict, description="Evaluation set -> metric name -> value."
-    )
-    training_data: list[DataSource] = Field(default_factory=list)
-    library_versions: dict[str, str] = Field(default_factory=dict)
-    licence: list[str] = Field(default_factory=list)
-    parent_version: str | None = None
-    notes: str = ""
-    artifacts: list[str] = Field(default_factory=list)
-    extra: dict[str, Any] = Field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """One registered version: where it lives and what its manifest says."""
-
-    name: str
-    version: str
-    path: Path
-    manifest: ModelManifest
-
-    @property
-    def model_path(self) -> Path:
-        """The ONNX file of this version."""
-        return self.path / self.manifest.model_file
-
-    @property
-    def created_at(self) -> datetime:
-        """When the version was registered (UTC)."""
-        return self.manifest.created_at
-
-    @property
-    def metrics(self) -> dict[str, dict[str, float]]:
-        """Evaluation metrics by evaluation set."""
-        return self.manifest.metrics
-
-    def load_scorer(self) -> OnnxScorer:
-        """Open the version's ONNX model for scoring (imports onnxruntime)."""
-        from coder_assist.ranking.onnx_scorer import OnnxScorer
-
-        return OnnxScorer.load(self.model_path)
 
 
 def version_sort_key(version: str) -> tuple[tuple[int, int | str], ...]:
     """Natural sort key: ``2026.11.28-10`` sorts after ``2026.11.28-9``."""
     parts = re.findall(r"\d+|[^\d]+", version)
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
-
-
-def hash_source(path: Path, name: str | None = None) -> DataSource:
-    """SHA-256 of a file, or of a folder's files (relative names and bytes, in order).
-
-    Raises:
-        ModelRegistryError: The path does not exist.
-
-    """
-    path = Path(path)
-    digest = hashlib.sha256()
-    if path.is_file():
-        files = [path]
-    elif path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file())
-    else:
-        raise ModelRegistryError(
-            f"Training data source {path} does not exist; pass the files the model was trained on."
-        )
-    total = 0
-    for file in files:
-        if path.is_dir():  # a single file hashes like `sha256sum`, so it can be checked by hand
-            digest.update(file.relative_to(path).as_posix().encode() + b"\0")
-        with file.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-                total += len(chunk)
-        if path.is_dir():
-            digest.update(b"\0")
-    return DataSource(
-        name=name or path.name,
-        path=str(path),
-        sha256=digest.hexdigest(),
-        files=len(files),
-        bytes=total,
-    )
-
-
-def library_versions() -> dict[str, str]:
-    """Versions of the libraries a model's numbers depend on (recorded in manifests)."""
-    out = {"coder-assist": __version__}
-    for lib in _LIBRARIES:
-        try:
-            out[lib] = importlib_metadata.version(lib)
-        except importlib_metadata.PackageNotFoundError:
-            out[lib] = "not installed"
-    return out
 
 
 class Registry:
@@ -290,19 +178,7 @@ class Registry:
         return found
 
     def _read(self, path: Path) -> ModelInfo:
-        file = path / MANIFEST_FILE
-        try:
-            manifest = ModelManifest.model_validate_json(file.read_bytes())
-        except (OSError, ValidationError, ValueError) as exc:
-            raise ModelRegistryError(
-                f"Cannot read {file}: {exc}. Restore the folder or remove it from the registry."
-            ) from exc
-        if manifest.version != path.name or manifest.name != self.name:
-            raise ModelRegistryError(
-                f"{file} describes {manifest.name}/{manifest.version}, not "
-                f"{self.name}/{path.name}; folders must not be renamed."
-            )
-        return ModelInfo(self.name, manifest.version, path, manifest)
+        return read_version(path, self.name)
 
     # ----------------------------------------------------------------- writing
 
@@ -314,6 +190,34 @@ class Registry:
         while f"{day}-{n}" in taken:
             n += 1
         return f"{day}-{n}"
+
+    @contextmanager
+    def stage(self, version: str | None = None) -> Iterator[StagedVersion]:
+        """A hidden folder to write a new version into; removed unless committed.
+
+        Raises:
+            ModelRegistryError: The version id is invalid or already taken.
+
+        """
+        version = version or self.next_version()
+        if not _VERSION_RE.match(version):
+            raise ModelRegistryError(
+                f"Version id {version!r} is not valid; use letters, digits, '.', '_', '+' or '-' "
+                "(e.g. 2026.11.28-1), at most 64 characters."
+            )
+        if (self.root / version).exists():
+            raise ModelRegistryError(
+                f"Version {version!r} of {self.name!r} already exists; versions are immutable, "
+                "register the new model under a new version id."
+            )
+        self.root.mkdir(parents=True, exist_ok=True)
+        staging = self.root / f".staging-{version}-{uuid.uuid4().hex[:8]}"
+        staging.mkdir()
+        try:
+            yield StagedVersion(self, version, staging)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
 
     def create_version(
         self,
@@ -331,8 +235,11 @@ class Registry:
     ) -> ModelInfo:
         """Register a trained ranker as a new, immutable version (not promoted).
 
+        The trainer uses `stage` directly, to evaluate the staged files before committing;
+        this is the one-call form for a ranker whose metrics are already known.
+
         Args:
-            fitted: The model from `fit_ranker`; exported to ``model.onnx``.
+            fitted: The model from `fit_ranker`; exported to the folder's ONNX file.
             metrics: Evaluation set name (e.g. ``"dev"``) -> metric -> value. Promotion
                 compares versions on these, so use the same set names across versions.
             training_data: Files or folders the model was trained on (hashed here), or
@@ -341,8 +248,8 @@ class Registry:
             version: Id to use; a fresh `next_version` when omitted.
             parent_version: Version this one was derived from; defaults to the active one.
             notes: Free text for people reading the registry.
-            artifacts: Extra files or folders (e.g. ``priors.json``) copied into the
-                version folder under their own names.
+            artifacts: Extra files or folders copied into the version folder under their
+                own names (names the folder itself uses are refused).
             report_dirs: Evaluation set -> folder written by `ranking.reports.write_report`;
                 copied to ``reports/<set>/``.
             extra: Additional JSON-serialisable manifest data.
@@ -355,24 +262,10 @@ class Registry:
                 or an artifact/report folder is missing.
 
         """
-        from coder_assist.ranking.onnx_scorer import export_onnx
-
-        version = version or self.next_version()
-        if not _VERSION_RE.match(version):
-            raise ModelRegistryError(
-                f"Version id {version!r} is not valid; use letters, digits, '.', '_', '+' or '-' "
-                "(e.g. 2026.11.28-1), at most 64 characters."
-            )
-        final = self.root / version
-        if final.exists():
-            raise ModelRegistryError(
-                f"Version {version!r} of {self.name!r} already exists; versions are immutable, "
-                "register the new model under a new version id."
-            )
         artifact_paths = [Path(a) for a in artifacts]
         names = [a.name for a in artifact_paths]
         for a, n in zip(artifact_paths, names, strict=True):
-            if n in _RESERVED or n == ACTIVE_FILE or names.count(n) > 1:
+            if n in RESERVED or n == ACTIVE_FILE or names.count(n) > 1:
                 raise ModelRegistryError(
                     f"Artifact name {n!r} clashes with a registry file or another artifact; "
                     "rename it."
@@ -386,71 +279,22 @@ class Registry:
                     f"Report folder for evaluation set {set_name!r} ({folder}) is missing or "
                     "the set name is not a safe folder name."
                 )
-        sources = [s if isinstance(s, DataSource) else hash_source(s) for s in training_data]
-        if parent_version is None:
-            parent_version = self.active_version()
-
-        self.root.mkdir(parents=True, exist_ok=True)
-        staging = self.root / f".staging-{version}-{uuid.uuid4().hex[:8]}"
-        staging.mkdir()
-        try:
-            export_onnx(
-                fitted,
-                staging / MODEL_FILE,
-                metadata={
-                    "coder_assist.model_name": self.name,
-                    "coder_assist.model_version": version,
-                },
-            )
+        with self.stage(version) as staged:
+            staged.folder.write_ranker(fitted, staged.onnx_metadata)
             for a in artifact_paths:
-                if a.is_dir():
-                    shutil.copytree(a, staging / a.name)
-                else:
-                    shutil.copy2(a, staging / a.name)
+                staged.folder.add_artifact(a)
             for set_name, folder in reports.items():
-                shutil.copytree(folder, staging / REPORTS_DIR / set_name)
-            manifest = ModelManifest(
-                name=self.name,
-                version=version,
-                created_at=datetime.now(UTC).replace(microsecond=0),
-                model_type=fitted.model_type_,
-                features=list(fitted.feature_names_),
-                threshold=float(fitted.threshold_),
-                metrics=_finite_metrics(metrics),
-                training_data=sources,
-                library_versions=library_versions(),
-                licence=list(licence),
+                staged.folder.add_report(set_name, folder)
+            return staged.commit(
+                fitted,
+                metrics=metrics,
+                training_data=training_data,
+                licence=licence,
                 parent_version=parent_version,
                 notes=notes,
-                artifacts=sorted(names),
-                extra=dict(extra or {}),
+                artifacts=names,
+                extra=extra,
             )
-            (staging / MANIFEST_FILE).write_text(
-                manifest.model_dump_json(indent=2) + "\n", encoding="utf-8"
-            )
-            (staging / METRICS_FILE).write_text(
-                json.dumps(
-                    jsonable({"cv": fitted.cv_report_, "evaluation": manifest.metrics}),
-                    indent=2,
-                    sort_keys=True,
-                    allow_nan=False,
-                )
-                + "\n",
-                encoding="utf-8",
-            )
-            try:
-                # rename() is atomic; it fails when another writer won the race.
-                os.rename(staging, final)
-            except OSError as exc:
-                raise ModelRegistryError(
-                    f"Version {version!r} of {self.name!r} was created concurrently; "
-                    "register under a new version id."
-                ) from exc
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
-        log.info("registered model %s version %s", self.name, version)
-        return self._read(final)
 
     def promote(self, version: str, force: bool = False, compare_metric: str = "map") -> ModelInfo:
         """Make ``version`` the active one, unless it is worse than the current active.
@@ -462,10 +306,12 @@ class Registry:
 
         Raises:
             ModelNotFoundError: The version does not exist.
+            ModelIntegrityError: The version's files do not match its manifest.
             ModelRegistryError: The candidate is worse, or cannot be compared.
 
         """
         candidate = self.get(version)
+        candidate.verify()  # never point ACTIVE at files that are not the registered ones
         current: ModelInfo | None
         try:
             current = self.active()
@@ -505,30 +351,3 @@ def _check_not_worse(candidate: ModelInfo, current: ModelInfo, metric: str) -> N
             f"({'; '.join(worse)}). Keep the active model, or promote with --force if the "
             "trade-off is intended."
         )
-
-
-def _finite_metrics(metrics: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float]]:
-    """Metrics as plain floats, leaving out undefined ones (NaN) rather than storing null."""
-    out: dict[str, dict[str, float]] = {}
-    for set_name, values in metrics.items():
-        out[set_name] = {}
-        for metric, value in values.items():
-            number = float(value)
-            if math.isfinite(number):
-                out[set_name][metric] = number
-            else:
-                log.warning("metric %s/%s is not finite; not recorded", set_name, metric)
-    return out
-
-
-def jsonable(value: Any) -> Any:
-    """Plain JSON types: numpy scalars become numbers, NaN and infinities become null."""
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value

@@ -24,7 +24,7 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
-from coder_assist.ranking.registry import jsonable
+from coder_assist.jsonutil import jsonable
 
 METRICS_FILE = "metrics.json"
 PR_CURVE_FILE = "pr_curve.png"

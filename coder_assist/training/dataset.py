@@ -9,19 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from spacy.tokens import Doc
 from tqdm import tqdm
 
-from coder_assist.candidates import Candidate, collect_candidates
-from coder_assist.candidates.augment import augment
+from coder_assist.candidates import Candidate
+from coder_assist.candidates.builder import CandidateBuilder, ModelResources
 from coder_assist.candidates.priors import Priors
-from coder_assist.nlp.concepts import ConceptIndex, ConceptMatcher
+from coder_assist.candidates.text_model import TextModel
 from coder_assist.ranking.features import featurize
-from coder_assist.ranking.text_model import TextModel, TextScores
-from coder_assist.suggest import TEXT_CANDIDATES, Suggester
 from coder_assist.training.lexicon import mine_terms
 
 Key = tuple[str, str]
@@ -103,64 +100,56 @@ def _labelled(notes: Sequence[TrainingNote]) -> list[tuple[str, set[Key]]]:
 
 
 def build_dataset(
-    suggester: Suggester,
+    builder: CandidateBuilder,
     notes: Sequence[TrainingNote],
     *,
     n_folds: int = 5,
     use_text_model: bool = True,
     progress: bool = True,
 ) -> Dataset:
-    """Rows for every (note, candidate) with out-of-fold priors, text scores and learned terms."""
-    nlp: Any = suggester.nlp
-    matcher: ConceptMatcher = nlp.get_pipe("coder_assist_concepts")
-    context = nlp.get_pipe("medspacy_context")
-    saved_learned = matcher.learned
-    matcher.set_learned(None)
+    """Rows for every (note, candidate) with out-of-fold priors, text scores and learned terms.
+
+    Candidates come from the same `CandidateBuilder` the service uses; each fold's priors,
+    text model and learned terms are passed to it as `ModelResources`, and each note is
+    parsed once and matched again per fold.
+    """
     docs: list[Doc] = []
     base: list[dict[Key, Candidate]] = []
-    try:
-        for note in tqdm(notes, desc="candidates", unit="note", disable=not progress):
-            doc = nlp(note.text)
-            docs.append(doc)
-            base.append(collect_candidates(doc, suggester.resolver)[0])
-        folds = np.arange(len(notes)) % max(2, min(n_folds, len(notes)))
-        rows: list[np.ndarray] = []
-        ys: list[np.ndarray] = []
-        groups: list[np.ndarray] = []
-        sources: list[str] = []
-        codes: list[str] = []
-        for fold in tqdm(sorted(set(folds.tolist())), desc="folds", disable=not progress):
-            train_idx = [i for i in range(len(notes)) if folds[i] != fold]
-            test_idx = [i for i in range(len(notes)) if folds[i] == fold]
-            fold_notes = [notes[i] for i in train_idx]
-            priors = compute_priors(fold_notes, [base[i] for i in train_idx])
-            text_model = fit_text_model(fold_notes) if use_text_model else None
-            terms = mine_terms(_labelled(fold_notes))
-            matcher.set_learned(ConceptIndex.build((), terms) if terms else None)
-            for i in test_idx:
-                note = notes[i]
-                doc = context(matcher(docs[i]))
-                found = collect_candidates(doc, suggester.resolver)[0]
-                scores = (
-                    text_model.scores(note.text, TEXT_CANDIDATES) if text_model else TextScores()
-                )
-                cands = [
-                    c
-                    for c in augment(found, scores.top, priors, suggester.codesets, scores.linear)
-                    if c.system in note.systems
-                ]
-                if not cands:
-                    continue
-                X = featurize(cands, len(note.text), priors)
-                y = np.array([(c.system, c.code) in note.positives for c in cands], dtype=np.int64)
-                for _ in range(note.repeat):
-                    rows.append(X)
-                    ys.append(y)
-                    groups.append(np.full(len(cands), i))
-                    sources.extend([note.source] * len(cands))
-                    codes.extend(c.code for c in cands)
-    finally:
-        matcher.set_learned(saved_learned)
+    for note in tqdm(notes, desc="candidates", unit="note", disable=not progress):
+        doc = builder.parse(note.text)
+        docs.append(doc)
+        base.append(builder.mentions(doc)[0])
+    folds = np.arange(len(notes)) % max(2, min(n_folds, len(notes)))
+    rows: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    groups: list[np.ndarray] = []
+    sources: list[str] = []
+    codes: list[str] = []
+    for fold in tqdm(sorted(set(folds.tolist())), desc="folds", disable=not progress):
+        train_idx = [i for i in range(len(notes)) if folds[i] != fold]
+        fold_notes = [notes[i] for i in train_idx]
+        resources = ModelResources.from_terms(
+            compute_priors(fold_notes, [base[i] for i in train_idx]),
+            fit_text_model(fold_notes) if use_text_model else None,
+            mine_terms(_labelled(fold_notes)),
+        )
+        for i in (i for i in range(len(notes)) if folds[i] == fold):
+            note = notes[i]
+            cands = [
+                c
+                for c in builder.candidates(docs[i], note.text, resources)[0]
+                if c.system in note.systems
+            ]
+            if not cands:
+                continue
+            X = featurize(cands, len(note.text), resources.priors)
+            y = np.array([(c.system, c.code) in note.positives for c in cands], dtype=np.int64)
+            for _ in range(note.repeat):
+                rows.append(X)
+                ys.append(y)
+                groups.append(np.full(len(cands), i))
+                sources.extend([note.source] * len(cands))
+                codes.extend(c.code for c in cands)
     return Dataset(
         X=np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32),
         y=np.concatenate(ys) if ys else np.zeros(0, dtype=np.int64),

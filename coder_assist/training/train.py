@@ -17,11 +17,14 @@ from typing import Any
 
 import numpy as np
 
+from coder_assist.candidates.builder import CandidateBuilder
 from coder_assist.codesets import CodeSets
-from coder_assist.errors import CoderAssistError, ModelNotFoundError
+from coder_assist.errors import CoderAssistError, ModelRegistryError
+from coder_assist.nlp.pipeline import build_pipeline
 from coder_assist.ranking.features import MONOTONIC, feature_names
+from coder_assist.ranking.manifest import CODIESP_LICENCE, DataSource
 from coder_assist.ranking.model import fit_ranker
-from coder_assist.ranking.registry import CODIESP_LICENCE, DataSource, ModelInfo, Registry
+from coder_assist.ranking.registry import ModelInfo, Registry
 from coder_assist.ranking.reports import write_report
 from coder_assist.settings import Settings, get_settings
 from coder_assist.suggest import Suggester
@@ -154,7 +157,7 @@ def train(
     """Train, evaluate and register a new (not yet promoted) model version."""
     settings = settings or get_settings()
     codesets = CodeSets.load(settings)
-    base = Suggester.load(settings, codesets=codesets, use_model=False)
+    builder = CandidateBuilder(build_pipeline(codesets, settings), codesets)
     notes: list[TrainingNote] = []
     sources: list[Path | DataSource] = []
     licence: list[str] = []
@@ -195,7 +198,7 @@ def train(
         else notes
     )
     log.info("training on %d notes, holding back %d", len(train_notes), len(held))
-    ds = build_dataset(base, train_notes, progress=progress)
+    ds = build_dataset(builder, train_notes, progress=progress)
     if ds.y.sum() == 0 or ds.y.sum() == len(ds.y):
         raise CoderAssistError(
             "Training rows have only one class; add notes with both accepted and other codes."
@@ -204,31 +207,39 @@ def train(
     registry = Registry.from_settings(settings)
     try:
         active = registry.active()
-    except ModelNotFoundError:
+    except ModelRegistryError as exc:  # ACTIVE names a missing version: nothing to compare
+        log.warning("not comparing with the active model: %s", exc)
         active = None
     eval_sets: dict[str, list[Document]] = {}
     if held:
         eval_sets["holdout"] = _as_docs(held)
     if dev is not None:
         eval_sets["codiesp_dev"] = load_split(dev)
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        artifacts = [tmp / "priors.json", tmp / "learned_terms.json"]
-        (tmp / "priors.json").write_text(json.dumps(ds.priors.to_dict()), encoding="utf-8")
-        (tmp / "learned_terms.json").write_text(json.dumps(ds.learned_terms), encoding="utf-8")
-        if ds.text_model is not None:
-            ds.text_model.save(tmp)
-            artifacts += [tmp / "text_vocab.json", tmp / "text_arrays.npz"]
-        from coder_assist.ranking.onnx_scorer import export_onnx
-
-        export_onnx(fitted, tmp / "model.onnx")
-        # The folder now holds everything a model version holds: load it the way serving will.
-        candidate = Suggester.from_model_dir(
-            tmp, "candidate", codesets, settings, threshold=fitted.threshold_
+    with registry.stage(version) as staged:
+        # Write the version once and evaluate exactly these files: they are what is registered.
+        staged.folder.write_ranker(fitted, staged.onnx_metadata)
+        staged.folder.write_resources(ds.priors, ds.text_model, ds.learned_terms)
+        candidate = Suggester.from_model_folder(
+            staged.folder,
+            staged.version,
+            codesets,
+            settings,
+            threshold=fitted.threshold_,
+            builder=builder,
         )
+        active_suggester = None
+        if active is not None:
+            active.verify()
+            active_suggester = Suggester.from_model_folder(
+                active.folder,
+                active.version,
+                codesets,
+                settings,
+                threshold=active.manifest.threshold,
+                builder=builder,
+            )
         metrics: dict[str, dict[str, float]] = {}
         active_metrics: dict[str, dict[str, float]] | None = {} if active else None
-        active_suggester = Suggester.load(settings, codesets=codesets) if active else None
         for name, docs in eval_sets.items():
             metrics[name] = _metrics_of(evaluate(candidate, docs, progress=progress))
             if active_suggester is not None and active_metrics is not None:
@@ -236,25 +247,24 @@ def train(
                     evaluate(active_suggester, docs, progress=progress)
                 )
         proba = fitted.predict_proba(ds.X)
-        report_dir = tmp / "report_train_oof"
         chapters = [getattr(codesets.get(c, "ICD-10-CM"), "chapter", None) for c in ds.codes]
-        write_report(
-            report_dir,
-            ds.y,
-            np.asarray(proba),
-            chapters,
-            threshold=fitted.threshold_,
-            title="training rows",
-        )
-        info = registry.create_version(
+        with tempfile.TemporaryDirectory() as tmp_name:
+            report_dir = Path(tmp_name) / "train"
+            write_report(
+                report_dir,
+                ds.y,
+                np.asarray(proba),
+                chapters,
+                threshold=fitted.threshold_,
+                title="training rows",
+            )
+            staged.folder.add_report("train", report_dir)
+        info = staged.commit(
             fitted,
             metrics=metrics,
             training_data=sources,
             licence=licence,
-            version=version,
             notes=notes_text,
-            artifacts=artifacts,
-            report_dirs={"train": report_dir},
             extra={
                 "n_training_notes": len(train_notes),
                 "n_held_back": len(held),

@@ -27,7 +27,7 @@ def rows(heuristic_suggester, codesets):  # type: ignore[no-untyped-def]
                 fx["id"], fx["text"], positives, systems=frozenset({"ICD-10-CM", "CPT", "HCPCS"})
             )
         )
-    return build_dataset(heuristic_suggester, notes, n_folds=3, progress=False)
+    return build_dataset(heuristic_suggester.builder, notes, n_folds=3, progress=False)
 
 
 def test_rows_are_real_and_labelled(rows) -> None:  # type: ignore[no-untyped-def]

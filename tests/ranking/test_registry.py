@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from synthetic_rows import Table
 
-from coder_assist.errors import ModelNotFoundError, ModelRegistryError
+from coder_assist.errors import ModelIntegrityError, ModelNotFoundError, ModelRegistryError
 from coder_assist.ranking.model import FittedRanker
 from coder_assist.ranking.registry import (
     ACTIVE_FILE,
@@ -56,8 +56,8 @@ def _create(
 def test_create_version_writes_a_complete_folder(
     registry: Registry, fitted: FittedRanker, data_file: Path, tmp_path: Path
 ) -> None:
-    priors = tmp_path / "priors.json"
-    priors.write_text("{}", encoding="utf-8")
+    extra_file = tmp_path / "labels.json"
+    extra_file.write_text("{}", encoding="utf-8")
     info = registry.create_version(
         fitted,
         version="2026.11.28-1",
@@ -65,7 +65,7 @@ def test_create_version_writes_a_complete_folder(
         training_data=[data_file, DataSource(name="codiesp-train", path="x", sha256="ab")],
         licence=[CODIESP_LICENCE],
         notes="first",
-        artifacts=[priors],
+        artifacts=[extra_file],
         extra={"seed": 0},
     )
     folder = registry.root / "2026.11.28-1"
@@ -74,7 +74,7 @@ def test_create_version_writes_a_complete_folder(
         "model.onnx",
         "manifest.json",
         "metrics.json",
-        "priors.json",
+        "labels.json",
     }
     m = json.loads((folder / "manifest.json").read_text())
     assert m["name"] == "coder-assist" and m["version"] == "2026.11.28-1"
@@ -94,7 +94,12 @@ def test_create_version_writes_a_complete_folder(
     }
     assert "CC BY 4.0" in m["licence"][0]
     assert m["parent_version"] is None
-    assert m["notes"] == "first" and m["artifacts"] == ["priors.json"]
+    assert m["notes"] == "first" and m["artifacts"] == ["labels.json"]
+    # Every file but the manifest is checksummed, as `sha256sum` would print it.
+    assert m["files"] == {
+        name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        for name in ("labels.json", "metrics.json", "model.onnx")
+    }
     assert m["extra"] == {"seed": 0}
     metrics = json.loads((folder / "metrics.json").read_text())
     assert metrics["cv"]["chosen"] == fitted.model_type_
@@ -325,6 +330,10 @@ def test_bad_artifacts_are_refused_before_anything_is_written(
     clash.write_text("{}")
     with pytest.raises(ModelRegistryError, match="clashes"):
         _create(registry, fitted, "v1", 0.4, data_file, artifacts=[clash])
+    own = tmp_path / "priors.json"  # a file the model folder itself writes
+    own.write_text("{}")
+    with pytest.raises(ModelRegistryError, match="clashes"):
+        _create(registry, fitted, "v1", 0.4, data_file, artifacts=[own])
     with pytest.raises(ModelRegistryError, match="does not exist"):
         _create(registry, fitted, "v1", 0.4, data_file, artifacts=[tmp_path / "absent"])
     with pytest.raises(ModelRegistryError, match="Report folder"):
@@ -356,3 +365,54 @@ def test_folder_hash_covers_names_and_contents(tmp_path: Path) -> None:
     assert (first.files, first.bytes, first.name) == (2, 6, "train")
     (folder / "b.txt").rename(folder / "c.txt")
     assert hash_source(folder).sha256 != first.sha256
+
+
+def test_a_changed_missing_or_added_file_is_refused(
+    registry: Registry, fitted: FittedRanker, data_file: Path
+) -> None:
+    info = _create(registry, fitted, "v1", 0.4, data_file)
+    folder = info.path  # type: ignore[attr-defined]
+    registry.get("v1").verify()  # as registered: fine
+    model = folder / "model.onnx"
+    original = model.read_bytes()
+    model.write_bytes(original[:-1] + bytes([original[-1] ^ 1]))
+    with pytest.raises(ModelIntegrityError, match=r"changed: model\.onnx"):
+        registry.get("v1").verify()
+    with pytest.raises(ModelIntegrityError, match="v1"):
+        registry.promote("v1")  # ACTIVE never points at files that were not registered
+    assert registry.active_version() is None
+    model.write_bytes(original)
+    (folder / "metrics.json").unlink()
+    (folder / "extra.bin").write_bytes(b"x")
+    with pytest.raises(ModelIntegrityError, match=r"missing: metrics\.json; added: extra\.bin"):
+        registry.get("v1").verify()
+
+
+def test_a_version_without_checksums_is_refused(
+    registry: Registry, fitted: FittedRanker, data_file: Path
+) -> None:
+    info = _create(registry, fitted, "v1", 0.4, data_file)
+    manifest = info.path / "manifest.json"  # type: ignore[attr-defined]
+    data = json.loads(manifest.read_text())
+    del data["files"]
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(ModelIntegrityError, match="records no file checksums"):
+        registry.get("v1").verify()
+
+
+def test_a_staged_version_is_invisible_until_committed_and_gone_if_abandoned(
+    registry: Registry, fitted: FittedRanker, data_file: Path
+) -> None:
+    with registry.stage("v1") as staged:
+        staged.folder.write_ranker(fitted, staged.onnx_metadata)
+        assert registry.list() == []
+        evaluated = staged.folder.model_path().read_bytes()
+        info = staged.commit(
+            fitted, metrics={"dev": {"map": 0.4}}, training_data=[data_file], licence=[]
+        )
+    assert (info.path / "model.onnx").read_bytes() == evaluated  # no second export
+    with pytest.raises(RuntimeError), registry.stage("v2") as staged:
+        staged.folder.write_ranker(fitted, staged.onnx_metadata)
+        raise RuntimeError("training failed")
+    assert [i.version for i in registry.list()] == ["v1"]
+    assert not [p for p in registry.root.iterdir() if p.name.startswith(".staging")]

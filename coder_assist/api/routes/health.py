@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from coder_assist import __version__
+from coder_assist._version import __version__
 
 router = APIRouter(tags=["health"])
 

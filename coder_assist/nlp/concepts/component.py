@@ -47,18 +47,19 @@ class ConceptMatcher:
         self.name = name
         self.min_coverage = min_coverage
         self.index: ConceptIndex | None = None
-        self.learned: ConceptIndex | None = None
 
     def set_index(self, index: ConceptIndex) -> None:
         """Attach a built index (done by the pipeline builder or `from_disk`)."""
         self.index = index
 
-    def set_learned(self, learned: ConceptIndex | None) -> None:
-        """Attach (or drop) the index of terms learned from coded notes (model-specific)."""
-        self.learned = learned
+    def __call__(self, doc: Doc, learned: ConceptIndex | None = None) -> Doc:
+        """Find mentions sentence by sentence and store them in `doc.spans["ca_mentions"]`.
 
-    def __call__(self, doc: Doc) -> Doc:
-        """Find mentions sentence by sentence and store them in `doc.spans["ca_mentions"]`."""
+        `learned` holds the terms a model version (or a training fold) learned from coded
+        notes. It is an argument, not component state, so one shared pipeline serves
+        every model and fold without being mutated (pass it through spaCy's
+        `component_cfg={"coder_assist_concepts": {"learned": ...}}`).
+        """
         if self.index is None:
             raise RuntimeError(
                 "coder_assist_concepts has no index; build the pipeline with build_pipeline()."
@@ -99,7 +100,7 @@ class ConceptMatcher:
                     sent_keys.setdefault(stem(low), []).append(tok.i)
             if not sent_keys:
                 continue
-            for index, min_coverage in ((self.index, self.min_coverage), (self.learned, 1.0)):
+            for index, min_coverage in ((self.index, self.min_coverage), (learned, 1.0)):
                 if index is None:
                     continue
                 for m in index.match(sent_keys, min_coverage):
@@ -137,12 +138,12 @@ class ConceptMatcher:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         with (path / "index.pkl").open("wb") as fh:
-            pickle.dump((self.index, self.learned), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(self.index, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> "ConceptMatcher":
         """Load the index saved by `to_disk`."""
         with (Path(path) / "index.pkl").open("rb") as fh:
-            self.index, self.learned = pickle.load(fh)
+            self.index = pickle.load(fh)
         return self
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from spacy.tokens import Span
 
 from coder_assist.nlp.sections.rules import section_of
+from coder_assist.vocabulary import REASONS
 
 _CATEGORY_TO_ASSERTION = {
     "FAMILY": "family",
@@ -22,7 +23,6 @@ _CATEGORY_TO_ASSERTION = {
     "HISTORICAL": "historical",
     "POSSIBLE_EXISTENCE": "uncertain",
 }
-_PRECEDENCE = ["family", "negated", "hypothetical", "historical", "uncertain"]
 _SECTION_ASSERTION = {"family_history": "family", "past_surgical_history": "historical"}
 
 
@@ -53,7 +53,7 @@ def assertion_of(span: Span, service: bool | None = None) -> tuple[str, str | No
     section = section_of(span)
     if section in _SECTION_ASSERTION and _SECTION_ASSERTION[section] not in found:
         found[_SECTION_ASSERTION[section]] = f"section:{section}"
-    for assertion in _PRECEDENCE:
+    for assertion in REASONS:
         if assertion in found:
             return assertion, found[assertion]
     return "present", None

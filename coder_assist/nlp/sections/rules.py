@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 
@@ -20,3 +21,13 @@ def section_of(span: Span | Token) -> str | None:
         return None
     value = tok._.section_category
     return str(value) if value else None
+
+
+def _categories() -> tuple[str, ...]:
+    data = json.loads(rules_path().read_text(encoding="utf-8"))
+    rules = data["section_rules"] if isinstance(data, dict) else data
+    return tuple(dict.fromkeys(str(r["category"]) for r in rules))
+
+
+#: Every section category the rules can assign, in rule-file order.
+SECTIONS: tuple[str, ...] = _categories()

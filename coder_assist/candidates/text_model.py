@@ -29,7 +29,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-_FILES = ("text_vocab.json", "text_arrays.npz")
 _VECTORIZER = {
     "lowercase": True,
     "strip_accents": "unicode",
@@ -182,9 +181,12 @@ class TextModel:
         idx = np.argsort(-proba)[:k]
         return [(self.codes_[i], float(proba[i])) for i in idx if proba[i] > 0]
 
-    def save(self, folder: Path) -> None:
-        """Write the vocabulary, codes and sparse arrays into a model folder."""
-        (folder / _FILES[0]).write_text(
+    def save(self, vocab_path: Path, arrays_path: Path) -> None:
+        """Write the vocabulary and settings (JSON) and the sparse arrays (npz).
+
+        The file names are the model folder's business (`ranking.model_folder`).
+        """
+        vocab_path.write_text(
             json.dumps(
                 {
                     "codes": self.codes_,
@@ -200,7 +202,7 @@ class TextModel:
         )
         m, lab = self.matrix_, self.labels_
         np.savez_compressed(
-            folder / _FILES[1],
+            arrays_path,
             idf=self.idf_,
             m_data=m.data,
             m_indices=m.indices,
@@ -216,16 +218,11 @@ class TextModel:
             w_intercept=self.linear_intercept_,
         )
 
-    @staticmethod
-    def exists(folder: Path) -> bool:
-        """True when the folder holds a saved text model."""
-        return all((folder / f).is_file() for f in _FILES)
-
     @classmethod
-    def load(cls, folder: Path) -> TextModel:
+    def load(cls, vocab_path: Path, arrays_path: Path) -> TextModel:
         """Read a text model written by `save`."""
-        meta = json.loads((folder / _FILES[0]).read_text("utf-8"))
-        a = np.load(folder / _FILES[1])
+        meta = json.loads(vocab_path.read_text("utf-8"))
+        a = np.load(arrays_path)
         model = cls(k=int(meta["k"]), power=float(meta["power"]))
         if "linear_c" in meta:  # older folders: the constructor's defaults stand
             model.linear_c = float(meta["linear_c"])

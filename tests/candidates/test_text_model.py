@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coder_assist.ranking.text_model import TextModel
+from coder_assist.candidates.text_model import TextModel
 
 # Short notes of our own: each code has its telling word, plus shared filler so the
 # neighbour vote and the classifiers have something to tell apart.
@@ -62,17 +62,25 @@ def test_l1_keeps_few_words_per_code(model: TextModel) -> None:
 def test_scores_combine_vote_and_classifiers(model: TextModel) -> None:
     note = "Endoscopy showed a small hiatal hernia. Vital signs stable."
     scores = model.scores(note, 10)
-    assert scores.top == model.top(note, 10)
-    assert scores.top[0][0] == "K44.9"
-    assert set(scores.linear) == set(model.linear_codes_)
+    # The nearest notes are the six hernia notes (i = 3, 6, 9, 15, 18, 21), and the corpus
+    # pairs K44.9 with R35.0 in every one of them: all 5 voting neighbours carry both codes
+    # (vote 5/5 = 1.0 each); Z90.710 and M10.9 get no vote and are left out.
+    assert dict(scores.top) == pytest.approx({"K44.9": 1.0, "R35.0": 1.0})
+    (only,) = model.top(note, 1)
+    assert only[0] in {"K44.9", "R35.0"} and only[1] == pytest.approx(1.0)
+    # Classifiers exist for the codes with two or more notes; M10.9 has one.
+    assert set(scores.linear) == {"K44.9", "R35.0", "Z90.710"}
     assert max(scores.linear, key=scores.linear.__getitem__) == "K44.9"
     assert all(0.0 <= p <= 1.0 for p in scores.linear.values())
 
 
+def _paths(folder: Path) -> tuple[Path, Path]:
+    return folder / "text_vocab.json", folder / "text_arrays.npz"
+
+
 def test_save_and_load_give_the_same_scores(model: TextModel, tmp_path: Path) -> None:
-    model.save(tmp_path)
-    assert TextModel.exists(tmp_path)
-    loaded = TextModel.load(tmp_path)
+    model.save(*_paths(tmp_path))
+    loaded = TextModel.load(*_paths(tmp_path))
     texts, _ = _corpus()
     np.testing.assert_allclose(loaded.predict_proba(texts), model.predict_proba(texts))
     np.testing.assert_allclose(loaded.linear_proba(texts), model.linear_proba(texts))
@@ -82,7 +90,7 @@ def test_save_and_load_give_the_same_scores(model: TextModel, tmp_path: Path) ->
 def test_folder_saved_before_classifiers_existed_still_loads(
     model: TextModel, tmp_path: Path
 ) -> None:
-    model.save(tmp_path)
+    model.save(*_paths(tmp_path))
     meta = json.loads((tmp_path / "text_vocab.json").read_text("utf-8"))
     for key in ("linear_codes", "linear_c", "min_linear_notes"):
         meta.pop(key)
@@ -91,7 +99,7 @@ def test_folder_saved_before_classifiers_existed_still_loads(
     np.savez_compressed(
         tmp_path / "text_arrays.npz", **{k: v for k, v in arrays.items() if not k.startswith("w_")}
     )
-    old = TextModel.load(tmp_path)
+    old = TextModel.load(*_paths(tmp_path))
     note = "Endoscopy showed a small hiatal hernia."
     assert old.scores(note, 5).linear == {}
     assert old.top(note, 5) == model.top(note, 5)
