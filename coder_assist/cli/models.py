@@ -1,4 +1,4 @@
-"""`coder-assist models ...`: list registered ranker versions and promote one.
+"""`coder-assist models ...`: list registered ranker versions, check their files, promote one.
 
 Promotion only changes the registry's ACTIVE pointer; a running service switches on its
 next `POST /v1/models/reload` (or restart).
@@ -16,7 +16,7 @@ from coder_assist.errors import CoderAssistError
 from coder_assist.ranking.registry import ModelInfo, Registry
 from coder_assist.settings import get_settings
 
-app = typer.Typer(help="List and promote trained ranker versions.", no_args_is_help=True)
+app = typer.Typer(help="List, verify and promote trained ranker versions.", no_args_is_help=True)
 
 _DIR_HELP = "Registry root; defaults to CODER_ASSIST_MODELS_DIR (./models)."
 _NAME_HELP = "Model name in the registry; defaults to CODER_ASSIST_MODEL_NAME (coder-assist)."
@@ -114,3 +114,33 @@ def promote(
         f"{registry.name} {version} is now active (was {previous or 'none'}). "
         "Running services switch on POST /v1/models/reload or restart."
     )
+
+
+@app.command("verify")
+def verify(
+    version: str | None = typer.Argument(
+        None, help="Version id to check; every version when omitted."
+    ),
+    models_dir: Annotated[Path | None, typer.Option("--models-dir", help=_DIR_HELP)] = None,
+    name: Annotated[str | None, typer.Option("--name", help=_NAME_HELP)] = None,
+) -> None:
+    """Check a version's files against the SHA-256 checksums in its manifest.
+
+    The service refuses to load a version that fails this check; exit code 1 if any does.
+    """
+    try:
+        registry = _registry(models_dir, name)
+        versions = [registry.get(version)] if version else registry.list()
+    except CoderAssistError as exc:
+        raise _fail(exc) from exc
+    failed = 0
+    for info in versions:
+        try:
+            info.verify()
+        except CoderAssistError as exc:
+            failed += 1
+            typer.echo(f"FAIL {info.version}: {exc}", err=True)
+        else:
+            typer.echo(f"ok   {info.version} ({len(info.manifest.files)} files)")
+    if failed:
+        raise typer.Exit(1)

@@ -134,8 +134,14 @@ def test_reload_refuses_a_model_file_that_does_not_open(
 ) -> None:
     app, client = _client(registry, tmp_path)
     app.state.suggester = current = _loaded(codesets, "v1")
-    (registry.get("v1").model_path).write_bytes(b"truncated")
+    info = registry.get("v1")
+    info.model_path.write_bytes(b"truncated")
+    response = client.post("/v1/models/reload")
+    assert response.status_code == 409
+    assert "changed: model.onnx" in response.json()["detail"]  # not the registered file
+    assert app.state.suggester is current  # keeps serving the model it has
+    info.folder.seal(info.manifest)  # as if a broken file had been registered
     response = client.post("/v1/models/reload")
     assert response.status_code == 409
     assert "Cannot load ONNX model" in response.json()["detail"]
-    assert app.state.suggester is current  # keeps serving the model it has
+    assert app.state.suggester is current

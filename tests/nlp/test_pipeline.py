@@ -19,7 +19,7 @@ NOTE = (
 
 @pytest.fixture(scope="module")
 def doc(heuristic_suggester):  # type: ignore[no-untyped-def]
-    return heuristic_suggester.nlp(NOTE)
+    return heuristic_suggester.builder.nlp(NOTE)
 
 
 def _mention(doc, text: str):  # type: ignore[no-untyped-def]
@@ -30,7 +30,7 @@ def _mention(doc, text: str):  # type: ignore[no-untyped-def]
 
 
 def test_pipeline_starts_blank_with_our_components(heuristic_suggester) -> None:  # type: ignore[no-untyped-def]
-    names = heuristic_suggester.nlp.pipe_names
+    names = heuristic_suggester.builder.nlp.pipe_names
     assert names[0] == "sentencizer"
     for name in (
         "medspacy_sectionizer",
@@ -80,7 +80,7 @@ def test_abbreviations_map_to_codes(doc) -> None:  # type: ignore[no-untyped-def
 
 
 def test_defined_abbreviation_is_expanded(heuristic_suggester) -> None:  # type: ignore[no-untyped-def]
-    doc = heuristic_suggester.nlp(
+    doc = heuristic_suggester.builder.nlp(
         "He has xyzzy obstructive pulmonary disease (XOPD).\nXOPD is stable."
     )
     spans = doc.spans["ca_abbreviations"]

@@ -91,12 +91,29 @@ def test_promote_unknown_version_fails_with_the_known_ones(models_dir: Path) -> 
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["models", "--help"], "List and promote trained ranker versions"),
+        (["models", "--help"], "List, verify and promote trained ranker versions"),
         (["models", "list", "--help"], "marks the active one"),
         (["models", "promote", "--help"], "--force"),
+        (["models", "verify", "--help"], "SHA-256"),
     ],
 )
 def test_help(args: list[str], expected: str) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0
     assert expected in result.stdout
+
+
+def test_verify_reports_each_version_and_fails_on_a_changed_file(models_dir: Path) -> None:
+    code, out, _ = _run("verify", "--models-dir", str(models_dir))
+    assert code == 0
+    assert out.splitlines() == [
+        "ok   2026.11.27-1 (2 files)",  # model.onnx and metrics.json
+        "ok   2026.11.28-1 (2 files)",
+    ]
+    (models_dir / "coder-assist" / "2026.11.28-1" / "metrics.json").write_text("{}")
+    code, out, err = _run("verify", "--models-dir", str(models_dir))
+    assert code == 1
+    assert "ok   2026.11.27-1" in out
+    assert "FAIL 2026.11.28-1" in err and "changed: metrics.json" in err
+    code, _, err = _run("verify", "2026.11.28-9", "--models-dir", str(models_dir))
+    assert code == 1 and "no version '2026.11.28-9'" in err

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.metrics import average_precision_score
+from sklearn.metrics import average_precision_score, f1_score
 from synthetic_rows import Table, make_table
 
 from coder_assist.ranking.model import (
@@ -10,6 +10,7 @@ from coder_assist.ranking.model import (
     GRADIENT_BOOSTING,
     LOGISTIC,
     FittedRanker,
+    _best_f1_threshold,
     fit_ranker,
 )
 
@@ -40,15 +41,47 @@ def test_interactions_pick_boosting_and_a_linear_signal_picks_logistic() -> None
     )
 
 
-def test_threshold_is_a_probability_chosen_for_f1(fitted: FittedRanker) -> None:
+def test_best_f1_threshold_on_a_hand_computed_example() -> None:
+    # Rule p >= t; 3 positives. Scores given out of order on purpose.
+    #   t=0.9: tp 1 of 1 predicted -> P 1,   R 1/3, F1 0.5
+    #   t=0.8: tp 1 of 2           -> P 1/2, R 1/3, F1 0.4
+    #   t=0.7: tp 2 of 3           -> P 2/3, R 2/3, F1 2/3
+    #   t=0.6: tp 3 of 4           -> P 3/4, R 1,   F1 2*0.75/1.75 = 6/7 (best)
+    #   t=0.5: tp 3 of 5           -> P 3/5, R 1,   F1 1.2/1.6 = 0.75
+    y = np.array([0, 1, 1, 0, 1])
+    p = np.array([0.5, 0.6, 0.9, 0.8, 0.7])
+    threshold, at = _best_f1_threshold(y, p)
+    assert threshold == 0.6
+    assert at == {"value": 0.6, "f1": pytest.approx(6 / 7), "precision": 0.75, "recall": 1.0}
+
+
+def test_best_f1_threshold_moves_tied_scores_together() -> None:
+    # Rows 2 and 3 tie at 0.7, one positive and one negative: p >= 0.7 takes both.
+    #   t=0.9: P 1,   R 1/2 -> F1 2/3
+    #   t=0.7: P 2/3, R 1   -> F1 (4/3)/(5/3) = 0.8 (best; splitting the tie would claim 1.0)
+    #   t=0.2: P 1/2, R 1   -> F1 2/3
+    y = np.array([1, 1, 0, 0])
+    p = np.array([0.9, 0.7, 0.7, 0.2])
+    threshold, at = _best_f1_threshold(y, p)
+    assert threshold == 0.7
+    assert at["f1"] == pytest.approx(0.8)
+    assert (at["precision"], at["recall"]) == (pytest.approx(2 / 3), 1.0)
+
+
+def test_fitted_threshold_is_near_the_best_f1_cut_on_unseen_notes(
+    fitted: FittedRanker, holdout: Table
+) -> None:
     assert 0.0 < fitted.threshold_ < 1.0
     chosen = fitted.cv_report_["threshold"]
-    assert chosen["value"] == fitted.threshold_
     assert 0.0 < chosen["precision"] <= 1.0 and 0.0 < chosen["recall"] <= 1.0
-    expected_f1 = (
-        2 * chosen["precision"] * chosen["recall"] / (chosen["precision"] + chosen["recall"])
-    )
-    assert chosen["f1"] == pytest.approx(expected_f1)
+    # Chosen on out-of-fold training predictions, it must carry over to notes never seen
+    # (F1 from scikit-learn, best over a grid of cuts).
+    proba = fitted.predict_proba(holdout.X)
+    grid = np.linspace(0.02, 0.98, 49)
+    best = max(f1_score(holdout.y, proba >= t) for t in grid)
+    at_threshold = f1_score(holdout.y, proba >= fitted.threshold_)
+    assert at_threshold >= best - 0.02
+    assert at_threshold > f1_score(holdout.y, proba >= 0.9) + 0.2
 
 
 def test_calibrated_probabilities_are_in_range_and_match_observed_rates(
@@ -56,7 +89,6 @@ def test_calibrated_probabilities_are_in_range_and_match_observed_rates(
 ) -> None:
     proba = fitted.predict_proba(holdout.X)
     assert proba.shape == (len(holdout.y),)
-    assert proba.dtype == np.float64
     assert np.all((proba >= 0.0) & (proba <= 1.0))
     # Calibrated: the mean prediction tracks the positive rate on unseen notes, and
     # confident rows are right far more often than unconfident ones.
@@ -66,10 +98,21 @@ def test_calibrated_probabilities_are_in_range_and_match_observed_rates(
     assert average_precision_score(holdout.y, proba) > 0.6
 
 
-def test_predict_applies_the_threshold(fitted: FittedRanker, holdout: Table) -> None:
-    mask = fitted.predict(holdout.X)
-    assert mask.dtype == bool
-    np.testing.assert_array_equal(mask, fitted.predict_proba(holdout.X) >= fitted.threshold_)
+class _FirstColumn:
+    """Stands in for the calibrated estimator: column 0 is the probability of class 1."""
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        p = X[:, 0].astype(np.float64)
+        return np.column_stack([1.0 - p, p])
+
+
+def test_predict_keeps_rows_at_or_above_the_threshold() -> None:
+    ranker = FittedRanker(_FirstColumn(), 0.5, ["p"], LOGISTIC)
+    X = np.array([[0.0], [0.25], [0.4999], [0.5], [0.75], [1.0]])
+    np.testing.assert_allclose(ranker.predict_proba(X), [0.0, 0.25, 0.4999, 0.5, 0.75, 1.0])
+    assert ranker.predict(X).tolist() == [False, False, False, True, True, True]
+    stricter = FittedRanker(_FirstColumn(), 0.8, ["p"], LOGISTIC)
+    assert stricter.predict(X).tolist() == [False, False, False, False, False, True]
 
 
 def test_folds_keep_notes_together() -> None:

@@ -72,7 +72,16 @@ def test_metrics_match_a_hand_computed_example() -> None:
         "f1": 1.0,
     }
     assert sum(m["calibration_curve"]["count"]) == 6
-    assert m["brier"] == pytest.approx(np.mean((s - y) ** 2))
+    # Brier: squared errors .01 + .64 + .36 + .01 + .16 + .0025 = 1.1825, over 6 rows.
+    assert m["brier"] == pytest.approx(1.1825 / 6)
+    # Log loss: -(ln .9 + ln .2 + ln .4 + ln .9 + ln .6 + ln .95) / 6 = -ln(0.036936) / 6.
+    assert m["log_loss"] == pytest.approx(0.549762, abs=1e-6)
+    # ROC AUC: of the 9 positive/negative pairs, 0.9 beats all 3 negatives, 0.6 and 0.4
+    # beat 0.1 and 0.05 but not 0.8 -> 7/9.
+    assert m["roc_auc"] == pytest.approx(7 / 9)
+    # AP by rank: 0.9 (+, P 1), 0.8 (-), 0.6 (+, P 2/3), 0.4 (+, P 3/4); each hit is 1/3
+    # of the recall: (1 + 2/3 + 3/4) / 3 = 29/36.
+    assert m["average_precision"] == pytest.approx(29 / 36)
 
 
 def test_one_class_leaves_ranking_metrics_undefined(tmp_path: Path) -> None:

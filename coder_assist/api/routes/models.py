@@ -118,13 +118,18 @@ def list_models(request: Request, settings: SettingsDep) -> ModelsOut:
     responses={404: {"description": "No model to serve"}, 409: {"description": "Unusable model"}},
 )
 def reload_model(request: Request, settings: SettingsDep) -> ReloadOut:
-    """Re-resolve the pinned/active version, check it loads, and switch the service to it."""
+    """Re-resolve the pinned/active version, check its files and that it loads, and switch.
+
+    A version whose files no longer match its manifest's checksums answers 409 and the
+    service keeps what it serves.
+    """
     registry = Registry.from_settings(settings)
     with _RELOAD_LOCK:
         previous = _serving(request)
         try:
             info = registry.resolve(settings.model_version)
-            info.load_scorer()  # refuse to switch to a model file that does not open
+            info.verify()  # refuse files that are not the ones registered
+            info.load_scorer()  # ... and a model file that does not open
         except ModelNotFoundError as exc:
             raise HTTPException(404, str(exc)) from exc
         except ModelRegistryError as exc:
