@@ -38,7 +38,9 @@ def test_mention_counts_coverage_sections_and_positions(mention: Make) -> None:
         "E11.9",
         [
             mention(start=50, end=72, coverage=1.0, weight=3.0, section="assessment_plan"),
-            mention(start=150, end=158, coverage=0.5, weight=1.0, section=None, assertion="negated"),
+            mention(
+                start=150, end=158, coverage=0.5, weight=1.0, section=None, assertion="negated"
+            ),
         ],
     )
     r = _row(featurize([cand], note_length=200), 0)
