@@ -10,6 +10,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+#: A code (or category) never seen in training is taken to be right one time in ten when
+#: proposed, a belief worth `PRIOR_WEIGHT` proposals: (correct + 0.1 * 5) / (proposed + 5).
+PRIOR_PRECISION = 0.1
+PRIOR_WEIGHT = 5.0
+#: Pseudo-decisions added to each side of the site feedback ratio.
+FEEDBACK_PSEUDOCOUNT = 1.0
+
 
 @dataclass
 class Priors:
@@ -28,13 +35,13 @@ class Priors:
     def feedback_log_odds(self, code: str) -> float:
         """Site feedback as a log-odds shift: codes coders reject here are demoted.
 
-        Laplace-smoothed, so a code nobody has reviewed is left alone and a single
-        decision moves it by a bounded step.
+        log((accepted + 1) / (rejected + 1)): a code nobody has reviewed is left alone,
+        and one rejection moves it by log 2 in log-odds.
         """
         a, r = self.accepted.get(code, 0), self.rejected.get(code, 0)
         if not a and not r:
             return 0.0
-        return math.log((a + 1.0) / (r + 1.0))
+        return math.log((a + FEEDBACK_PSEUDOCOUNT) / (r + FEEDBACK_PSEUDOCOUNT))
 
     def category_precision(self, code: str) -> float:
         """Smoothed share of proposals in the code's category that were right.
@@ -42,9 +49,7 @@ class Priors:
         Rare codes borrow strength from their category (R10.31 from all R10 codes).
         """
         cat = code[:3]
-        return (self.correct_category.get(cat, 0) + 0.5) / (
-            self.proposed_category.get(cat, 0) + 5.0
-        )
+        return _smoothed(self.correct_category.get(cat, 0), self.proposed_category.get(cat, 0))
 
     def codes_by_category(self) -> dict[str, list[str]]:
         """Gold codes grouped by 3-character category, most frequent first (cached)."""
@@ -57,8 +62,8 @@ class Priors:
         return cached
 
     def precision(self, code: str) -> float:
-        """Smoothed share of proposals of `code` that were right (0.1 prior)."""
-        return (self.correct.get(code, 0) + 0.5) / (self.proposed.get(code, 0) + 5.0)
+        """Smoothed share of proposals of `code` that were right (see `PRIOR_PRECISION`)."""
+        return _smoothed(self.correct.get(code, 0), self.proposed.get(code, 0))
 
     def to_dict(self) -> dict[str, object]:
         """JSON form stored beside the model."""
@@ -88,3 +93,7 @@ class Priors:
             rejected=dict(data.get("rejected", {})),  # type: ignore[call-overload]
             n_notes=int(data.get("n_notes", 0)),  # type: ignore[call-overload]
         )
+
+
+def _smoothed(correct: int, proposed: int) -> float:
+    return (correct + PRIOR_PRECISION * PRIOR_WEIGHT) / (proposed + PRIOR_WEIGHT)
