@@ -8,13 +8,13 @@ from spacy.tokens import Doc
 
 from coder_assist.candidates.resolve import Resolver
 from coder_assist.nlp.concepts.component import SPAN_KEY, Match
-from coder_assist.nlp.concepts.index import SOURCES
+from coder_assist.nlp.concepts.index import SOURCE_ID
 from coder_assist.nlp.context.assertion import assertion_of
 from coder_assist.nlp.sections.rules import section_of
 from coder_assist.nlp.text import keys
 
 MAX_CODES_PER_MENTION = 8
-LEARNED_SOURCE = SOURCES.index("learned")
+LEARNED_SOURCE = SOURCE_ID["learned"]
 #: Coverage at which a code's own wording counts as found in full (floating-point slack
 #: below 1.0: coverage is a ratio of summed word weights).
 FULL_COVERAGE = 0.99

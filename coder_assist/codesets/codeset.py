@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from coder_assist._version import __version__
-from coder_assist.codesets import icd10cm, starter, synonyms
-from coder_assist.codesets import search as search_module
+from coder_assist.codesets import defaults, icd10cm, starter, synonyms
+from coder_assist.codesets import search as search_package
 from coder_assist.codesets.model import SYSTEMS, Code, SearchHit, System
 from coder_assist.codesets.normalize import normalize_code, normalize_system
 from coder_assist.codesets.search import SearchIndex
 from coder_assist.errors import InvalidQueryError
+from coder_assist.nlp import text as text_module
 from coder_assist.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -240,10 +241,23 @@ def _index_code_digest() -> str:
     return _INDEX_CODE_DIGEST
 
 
+def _index_sources() -> list[Path]:
+    """The files whose code decides what the pickled index holds, in a fixed order.
+
+    Every module of the `search` package (a new one counts as soon as it exists), the
+    default-child rule that decides which code a header's title is lent to, the
+    synonym table, and the shared stop words and stemmer of `coder_assist.nlp.text`.
+    """
+    package = sorted(Path(str(search_package.__file__)).parent.glob("*.py"))
+    modules = [Path(str(m.__file__)) for m in (defaults, synonyms, text_module)]
+    return [*package, *modules]
+
+
 def _hash_modules() -> str:
     h = hashlib.sha256()
-    for module in (search_module, synonyms):
-        h.update(Path(str(module.__file__)).read_bytes())
+    for path in _index_sources():
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
     return h.hexdigest()[:12]
 
 

@@ -3,6 +3,9 @@
 Both sides must reduce a word to the same key, so plurals, hyphen variants, accents and
 Latin/Greek clinical suffix spellings meet. The stemmer is cached because vocabularies
 are small compared to the number of tokens we see.
+
+The code search builds on the same stopword list and has its own, lighter stemmer here
+(`light_stem`), so every word-normalisation rule of the package lives in this module.
 """
 
 from __future__ import annotations
@@ -147,6 +150,31 @@ def stem(word: str) -> str:
     if word.isdigit() or len(word) <= 3:
         return word
     return str(_STEMMER.stem(word))
+
+
+@lru_cache(maxsize=1 << 16)
+def light_stem(word: str) -> str:
+    """Fold only plain inflections ("fractures", "fractured" -> "fractur"; "injuries" -> "injury").
+
+    The code search (`coder_assist.codesets.search`) keys its index on this rather than on
+    `stem`: it strips a plural, "-ed", "-ing" and a final "e" and nothing else, so a key
+    stays close to the word as written, which the search's prefix completion and typo
+    correction compare typed words against, and words Porter merges stay apart. Words of
+    four letters or fewer and words with digits are kept whole.
+    """
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ed") and len(word) > 5:
+        word = word[:-2]
+    elif word.endswith("ing") and len(word) > 6:
+        word = word[:-3]
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word
 
 
 def words(text: str) -> list[str]:

@@ -30,6 +30,7 @@ _PAREN = re.compile(r"\([^)]*\)")
 _BRACKET = re.compile(r"\[([^\]]*)\]")
 # Term sources, in order of trust.
 SOURCES = ("description", "inclusion", "service_term", "synonym", "learned")
+SOURCE_ID = {name: i for i, name in enumerate(SOURCES)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,19 +77,19 @@ class ConceptIndex:
             if _RESIDUAL_TITLE.search(c.description):
                 residual.add((c.system, c.code))
             for text in _variants(c.description):
-                entries.append((c.system, c.code, text, 0, 1.0))
+                entries.append((c.system, c.code, text, SOURCE_ID["description"], 1.0))
             for inc in (
                 *c.inclusion_terms,
                 *(c.includes if c.kind != "category" or not c.children else ()),
             ):
                 for text in _variants(inc):
-                    entries.append((c.system, c.code, text, 1, 1.0))
+                    entries.append((c.system, c.code, text, SOURCE_ID["inclusion"], 1.0))
             for term in c.terms:
-                entries.append((c.system, c.code, term, 2, 1.0))
+                entries.append((c.system, c.code, term, SOURCE_ID["service_term"], 1.0))
         for extra in extra_terms:
             system, code, text, src_name = (str(x) for x in extra[:4])
             score = float(extra[4]) if len(extra) > 4 else 1.0  # type: ignore[arg-type]
-            entries.append((system, code, text, SOURCES.index(src_name), score))
+            entries.append((system, code, text, SOURCE_ID[src_name], score))
 
         index = cls()
         bags: list[tuple[str, ...]] = []
