@@ -29,7 +29,7 @@ SYSTEMS: tuple[SystemName, ...] = get_args(SystemName)
 Status = Literal["suggested", "excluded"]
 STATUSES: tuple[Status, ...] = get_args(Status)
 
-#: What each reason tells a reviewer (shown in the review UI's tooltips).
+#: What each reason tells a reviewer (the review UI shows it beside a ruled-out code).
 REASON_DESCRIPTIONS: dict[str, str] = {
     "family": "family history, not the patient",
     "negated": "negated in the note",

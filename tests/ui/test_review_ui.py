@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -173,6 +174,18 @@ def final_table(page: Any) -> list[tuple[str, str]]:
 def model_version(page: Any) -> str:
     text = page.inner_text("#model-version")
     return text.removeprefix("Model ").strip()
+
+
+def serve_vocabulary(page: Any, **changes: Any) -> None:
+    """Reloads the page with the server's GET /v1/vocabulary answer, `changes` applied."""
+
+    def handle(route: Any) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, json={**response.json(), **changes})
+
+    page.route("**/v1/vocabulary", handle)
+    page.reload()
+    page.wait_for_selector("html[data-ready='true']")
 
 
 # --------------------------------------------------------------------------- flows
@@ -487,6 +500,9 @@ def test_note_over_the_server_limit_shows_the_413_message(
     page = page_factory(small_limit_server)
     note = fixture_note("fx-001")
     assert len(note) > 300
+    # The page checks the limit the service reports; told a larger one (a tab opened
+    # before the limit was lowered), it sends the note and shows the service's 413.
+    serve_vocabulary(page, max_note_chars=100_000)
     with page.expect_response(lambda r: "/v1/suggest" in r.url, timeout=SUGGEST_TIMEOUT_MS) as info:
         page.fill("#note-text", note)
         page.click("#suggest-button")
@@ -497,6 +513,52 @@ def test_note_over_the_server_limit_shows_the_413_message(
     assert page.locator("#note-text").is_visible()  # the note stays editable
     assert page.locator("#review-body").is_hidden()
     assert page.get_attribute("#review", "aria-busy") == "false"
+
+
+def test_limit_and_reason_texts_come_from_the_server(
+    server: Any, small_limit_server: Any, page_factory: Any, fixture_note: Any
+) -> None:
+    vocabulary = small_limit_server.get("/v1/vocabulary").json()
+    assert vocabulary["max_note_chars"] == 300
+    page = page_factory(small_limit_server)
+    assert page.inner_text("#note-count") == "0 / 300 characters"
+    systems = page.eval_on_selector_all("#search-system option", "els => els.map(e => e.value)")
+    assert systems == ["", *vocabulary["systems"]]
+    sent: list[str] = []
+    page.on("request", lambda req: sent.append(req.url) if "/v1/suggest" in req.url else None)
+    page.fill("#note-text", "x" * 301)
+    assert "over" in (page.get_attribute("#note-count", "class") or "")
+    page.click("#suggest-button")
+    assert "301" in page.inner_text("#note-error") and "300" in page.inner_text("#note-error")
+    assert sent == []
+
+    # Reason texts are the service's descriptions: change them on the way and they follow.
+    reasons = [
+        {"id": r["id"], "description": f"server says {r['id']}"} for r in vocabulary["reasons"]
+    ]
+    page = page_factory(server)
+    serve_vocabulary(page, reasons=reasons, max_note_chars=54_321)
+    assert page.inner_text("#note-count") == "0 / 54,321 characters"
+    page.fill("#note-text", fixture_note("fx-001"))
+    page.click("#suggest-button")
+    page.wait_for_selector("#list-out li.sugg", state="attached", timeout=SUGGEST_TIMEOUT_MS)
+    page.click("#ruled-out summary")
+    shown = page.locator("#list-out .reason").all_inner_texts()
+    assert shown, "fx-001's ruled-out rows should give a reason"
+    assert all(re.fullmatch(r"Reason: server says \w+", t) for t in shown), shown
+
+
+def test_unreachable_service_keeps_suggest_off(server: Any, page_factory: Any) -> None:
+    page = page_factory(server)
+    page.route("**/v1/vocabulary", lambda route: route.abort())
+    page.reload()
+    page.wait_for_selector("html[data-ready='error']")
+    assert "Cannot reach the coder-assist service" in page.inner_text("#review-error")
+    assert page.locator("#review-error").get_attribute("role") == "alert"
+    assert page.locator("#suggest-button").is_disabled()
+    page.fill("#note-text", "Essential hypertension.")
+    page.keyboard.press("Control+Enter")
+    assert "not connected" in page.inner_text("#note-error")
 
 
 def test_server_error_on_submit_keeps_the_review(
