@@ -11,7 +11,7 @@ from coder_assist.nlp.concepts.component import SPAN_KEY, Match
 from coder_assist.nlp.concepts.index import SOURCE_ID
 from coder_assist.nlp.context.assertion import assertion_of
 from coder_assist.nlp.sections.rules import section_of
-from coder_assist.nlp.text import keys
+from coder_assist.text import keys
 
 MAX_CODES_PER_MENTION = 8
 LEARNED_SOURCE = SOURCE_ID["learned"]

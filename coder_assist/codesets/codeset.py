@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import coder_assist.text as text_module
 from coder_assist._version import __version__
 from coder_assist.codesets import defaults, icd10cm, starter, synonyms
 from coder_assist.codesets import search as search_package
@@ -28,7 +29,6 @@ from coder_assist.codesets.model import SYSTEMS, Code, SearchHit, System
 from coder_assist.codesets.normalize import normalize_code, normalize_system
 from coder_assist.codesets.search import SearchIndex
 from coder_assist.errors import InvalidQueryError
-from coder_assist.nlp import text as text_module
 from coder_assist.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -246,7 +246,7 @@ def _index_sources() -> list[Path]:
 
     Every module of the `search` package (a new one counts as soon as it exists), the
     default-child rule that decides which code a header's title is lent to, the
-    synonym table, and the shared stop words and stemmer of `coder_assist.nlp.text`.
+    synonym table, and the shared stop words and stemmer of `coder_assist.text`.
     """
     package = sorted(Path(str(search_package.__file__)).parent.glob("*.py"))
     modules = [Path(str(m.__file__)) for m in (defaults, synonyms, text_module)]

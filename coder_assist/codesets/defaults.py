@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from coder_assist.codesets.model import Code
-from coder_assist.nlp.text import stem
+from coder_assist.text import stem
 
-#: Laterality cues (keys of `coder_assist.nlp.text.keys`, i.e. Porter stems, as the
+#: Laterality cues (keys of `coder_assist.text.keys`, i.e. Porter stems, as the
 #: resolver receives them) -> the side word a child's description says.
 SIDE_CUES: dict[str, str] = {stem(side): side for side in ("right", "left", "bilateral")}
 

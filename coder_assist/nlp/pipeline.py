@@ -46,7 +46,7 @@ def _package_digest() -> str:
     # The index depends on the code that builds it: any change to it invalidates the cache.
     for module in ("index.py", "synonyms.py", "component.py"):
         h.update(resources.files("coder_assist.nlp.concepts").joinpath(module).read_bytes())
-    h.update(resources.files("coder_assist.nlp").joinpath("text.py").read_bytes())
+    h.update(resources.files("coder_assist").joinpath("text.py").read_bytes())
     return h.hexdigest()[:12]
 
 
@@ -88,9 +88,7 @@ def build_pipeline(codesets: CodeSets, settings: Settings | None = None) -> Lang
         except (OSError, ValueError, EOFError) as exc:
             log.warning("Cached pipeline at %s unreadable (%s); rebuilding", path, exc)
     nlp = make_blank()
-    index = ConceptIndex.build(
-        c for system in SYSTEMS for c in codesets.codes(system)
-    )
+    index = ConceptIndex.build(c for system in SYSTEMS for c in codesets.codes(system))
     matcher = nlp.get_pipe("coder_assist_concepts")
     assert isinstance(matcher, ConceptMatcher)
     matcher.set_index(index)

@@ -12,7 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-from coder_assist.nlp.text import QUALIFIERS, STOPWORDS, words
+from coder_assist.text import QUALIFIERS, STOPWORDS, words
 
 Term = tuple[str, str, str, str, float]
 #: Office, hospital, emergency and preventive visit codes (E/M levels).

@@ -17,7 +17,7 @@ from coder_assist.codesets.defaults import (
     looks_like_default,
     needs_extension,
 )
-from coder_assist.nlp.text import keys
+from coder_assist.text import keys
 
 
 def _child(codesets: CodeSets, header: str, cues: frozenset[str] = frozenset()) -> str | None:

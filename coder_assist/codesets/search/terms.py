@@ -2,14 +2,14 @@
 
 The index and the query must cut text into the same words and fold them alike, or a
 typed word never meets the title it was meant for. This module holds that shared part:
-the stop words (the shared list of `coder_assist.nlp.text`, less the words that tell
+the stop words (the shared list of `coder_assist.text`, less the words that tell
 codes apart), the light stemmer, the filler words that match but weigh little, and the
 ICD-10-CM conventions that make words optional: nonessential modifiers in parentheses,
 clauses that only restate the default, and the words a category's "X NOS" note says may
 be left out.
 
 Search cuts words at every character outside [a-z0-9] of the lower-cased text, unlike
-`coder_assist.nlp.text.words`, which folds accents and drops a possessive "'s": the
+`coder_assist.text.words`, which folds accents and drops a possessive "'s": the
 index's vocabulary, prefix completion and typo pool are all built on these words, and
 search results are kept as they are.
 """
@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
-from coder_assist.nlp.text import STOPWORDS as SHARED_STOPWORDS
-from coder_assist.nlp.text import light_stem as stem
+from coder_assist.text import STOPWORDS as SHARED_STOPWORDS
+from coder_assist.text import light_stem as stem
 
 __all__ = [
     "FILLER",

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from coder_assist.nlp.abbreviations.component import SPAN_KEY as ABBR_KEY
 from coder_assist.nlp.concepts.index import NEGATION_KEY, NEGATION_WORDS, ConceptIndex
 from coder_assist.nlp.concepts.synonyms import KEY_SYNONYMS
-from coder_assist.nlp.text import STOPWORDS, fold, keys, stem, token_keys, words
+from coder_assist.text import STOPWORDS, fold, keys, stem, token_keys, words
 
 SPAN_KEY = "ca_mentions"
 _MAX_SPREAD = 12  # tokens; wider matches are scattered words, not one mention

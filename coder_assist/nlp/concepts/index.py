@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from coder_assist.codesets.model import Code
-from coder_assist.nlp.text import keys
+from coder_assist.text import keys
 
 LATERALITY = frozenset({"right", "left", "bilater", "unilater"})
 #: Services differ by one word (the body part, "with contrast"), so their wording must be

@@ -6,7 +6,7 @@ ICD-10-CM titles use formal wording ("malignant neoplasm", "renal"); notes say
 
 from __future__ import annotations
 
-from coder_assist.nlp.text import stem
+from coder_assist.text import stem
 
 _RAW: dict[str, tuple[str, ...]] = {
     "cancer": ("malignant", "neoplasm"),

@@ -1,4 +1,4 @@
-"""Word normalisation shared by code wording and note wording (coder_assist.nlp.text).
+"""Word normalisation shared by code wording and note wording (coder_assist.text).
 
 Expected keys are Porter stems worked out by hand (NLTK extensions): "fractures" drops
 the plural s, then the step-5 e ("fractur"); "hypertension" and "hypertensive" both lose
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from coder_assist.nlp.text import QUALIFIERS, STOPWORDS, fold, keys, stem, token_keys, words
+from coder_assist.text import QUALIFIERS, STOPWORDS, fold, keys, stem, token_keys, words
 
 
 @pytest.mark.parametrize(

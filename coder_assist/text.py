@@ -4,8 +4,9 @@ Both sides must reduce a word to the same key, so plurals, hyphen variants, acce
 Latin/Greek clinical suffix spellings meet. The stemmer is cached because vocabularies
 are small compared to the number of tokens we see.
 
-The code search builds on the same stopword list and has its own, lighter stemmer here
-(`light_stem`), so every word-normalisation rule of the package lives in this module.
+The code search (`coder_assist.codesets.search`) builds on the same stopword list and
+has its own, lighter stemmer here (`light_stem`), so every word-normalisation rule of
+the package lives in this one module, below both the code sets and the NLP pipeline.
 """
 
 from __future__ import annotations
