@@ -77,8 +77,29 @@ class ModelFolder:
         return self.path / MANIFEST_FILE
 
     def model_path(self, manifest: ModelManifest | None = None) -> Path:
-        """The ONNX ranker (the manifest's `model_file` when one is given)."""
+        """The ONNX ranker, named by the manifest's `model_file`.
+
+        Without a `manifest` argument the folder's own manifest is read; a staged folder
+        has none yet and uses the default name.
+        """
+        if manifest is None and self.manifest_path.is_file():
+            manifest = self.read_manifest()
         return self.path / (manifest.model_file if manifest is not None else MODEL_FILE)
+
+    def read_manifest(self) -> ModelManifest:
+        """Parse ``manifest.json``.
+
+        Raises:
+            ModelRegistryError: It is missing or not a valid manifest.
+
+        """
+        try:
+            return ModelManifest.model_validate_json(self.manifest_path.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise ModelRegistryError(
+                f"Cannot read {self.manifest_path}: {exc}. Restore the folder or remove it "
+                "from the registry."
+            ) from exc
 
     @property
     def metrics_path(self) -> Path:
@@ -95,7 +116,7 @@ class ModelFolder:
         """Export the fitted ranker to ONNX (the file that is evaluated and registered)."""
         from coder_assist.ranking.onnx_scorer import export_onnx
 
-        return export_onnx(fitted, self.model_path(), metadata=metadata)
+        return export_onnx(fitted, self.path / MODEL_FILE, metadata=metadata)
 
     def write_resources(
         self,

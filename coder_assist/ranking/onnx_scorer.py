@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from coder_assist.ranking.model import FittedRanker
 
 INPUT_NAME = "features"
+GRAPH_NAME = "coder_assist_ranker"
 # Opsets every onnxruntime >= 1.16 runs; skl2onnx 1.20 is tested up to opset 22.
 TARGET_OPSET: dict[str, int] = {"": 18, "ai.onnx.ml": 3}
 
@@ -70,6 +71,9 @@ def export_onnx(
         _META_MODEL_TYPE: fitted.model_type_,
         **(metadata or {}),
     }
+    # skl2onnx names the graph with a random UUID; a fixed name makes the file a function
+    # of the model alone, so retraining on the same data reproduces the same bytes.
+    onx.graph.name = GRAPH_NAME
     del onx.metadata_props[:]
     for key, value in meta.items():
         prop = onx.metadata_props.add()

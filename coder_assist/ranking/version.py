@@ -11,12 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from coder_assist.errors import ModelRegistryError
 from coder_assist.jsonutil import jsonable
 from coder_assist.ranking.manifest import DataSource, ModelManifest, hash_source, library_versions
-from coder_assist.ranking.model_folder import MANIFEST_FILE, ModelFolder
+from coder_assist.ranking.model_folder import MANIFEST_FILE, MODEL_FILE, ModelFolder
 
 if TYPE_CHECKING:
     from coder_assist.ranking.model import FittedRanker
@@ -100,7 +98,7 @@ class StagedVersion:
         """Write metrics and the sealed manifest, then rename the folder into place."""
         if self.info is not None:
             raise ModelRegistryError(f"Version {self.version!r} was already committed.")
-        if not self.folder.model_path().is_file():
+        if not (self.folder.path / MODEL_FILE).is_file():
             raise ModelRegistryError(
                 f"Staged version {self.version!r} has no ranker; write it before committing."
             )
@@ -144,12 +142,7 @@ class StagedVersion:
 def read_version(path: Path, name: str) -> ModelInfo:
     """Read and check the manifest of a version folder (its files are not hashed here)."""
     file = path / MANIFEST_FILE
-    try:
-        manifest = ModelManifest.model_validate_json(file.read_bytes())
-    except (OSError, ValidationError, ValueError) as exc:
-        raise ModelRegistryError(
-            f"Cannot read {file}: {exc}. Restore the folder or remove it from the registry."
-        ) from exc
+    manifest = ModelFolder(path).read_manifest()
     if manifest.version != path.name or manifest.name != name:
         raise ModelRegistryError(
             f"{file} describes {manifest.name}/{manifest.version}, not "

@@ -57,7 +57,12 @@ class Dataset:
 
 
 def compute_priors(notes: Sequence[TrainingNote], cands: Sequence[dict[Key, Candidate]]) -> Priors:
-    """Code statistics over notes (each note counted `repeat` times)."""
+    """Code statistics over notes (each note counted `repeat` times).
+
+    Code sets are walked in sorted order: the order of the counts is kept (it breaks ties
+    between equally frequent siblings), and set order changes with every process's hash
+    seed, which made two runs on the same data train different models.
+    """
     p = Priors()
     for note, found in zip(notes, cands, strict=True):
         p.n_notes += note.repeat
@@ -70,13 +75,13 @@ def compute_priors(notes: Sequence[TrainingNote], cands: Sequence[dict[Key, Cand
             if (system, code) in note.positives:
                 p.correct[code] = p.correct.get(code, 0) + note.repeat
                 p.correct_category[cat] = p.correct_category.get(cat, 0) + note.repeat
-        for _, code in note.positives:
+        for _, code in sorted(note.positives):
             p.gold[code] = p.gold.get(code, 0) + note.repeat
             p.gold_category[code[:3]] = p.gold_category.get(code[:3], 0) + note.repeat
         if note.source == "feedback":  # explicit coder decisions, one vote per note
-            for _, code in note.positives:
+            for _, code in sorted(note.positives):
                 p.accepted[code] = p.accepted.get(code, 0) + 1
-            for _, code in note.negatives:
+            for _, code in sorted(note.negatives):
                 p.rejected[code] = p.rejected.get(code, 0) + 1
     return p
 

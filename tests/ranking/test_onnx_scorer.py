@@ -128,3 +128,11 @@ def test_export_leaves_skl2onnx_unpatched(fitted_hgb: FittedRanker, tmp_path: Pa
     before = tree_ensemble.add_node
     export_onnx(fitted_hgb, tmp_path / "m.onnx")
     assert tree_ensemble.add_node is before
+
+
+def test_exporting_the_same_model_twice_gives_the_same_bytes(
+    fitted: FittedRanker, tmp_path: Path
+) -> None:
+    first = export_onnx(fitted, tmp_path / "a.onnx", metadata={"k": "v"}).read_bytes()
+    second = export_onnx(fitted, tmp_path / "b.onnx", metadata={"k": "v"}).read_bytes()
+    assert first == second

@@ -416,3 +416,17 @@ def test_a_staged_version_is_invisible_until_committed_and_gone_if_abandoned(
         raise RuntimeError("training failed")
     assert [i.version for i in registry.list()] == ["v1"]
     assert not [p for p in registry.root.iterdir() if p.name.startswith(".staging")]
+
+
+def test_the_manifest_names_the_ranker_file(
+    registry: Registry, fitted: FittedRanker, data_file: Path, holdout: Table
+) -> None:
+    info = _create(registry, fitted, "v1", 0.4, data_file)
+    folder = info.folder  # type: ignore[attr-defined]
+    (folder.path / "model.onnx").rename(folder.path / "ranker.onnx")
+    folder.seal(info.manifest.model_copy(update={"model_file": "ranker.onnx"}))  # type: ignore[attr-defined]
+    moved = registry.get("v1")
+    moved.verify()
+    assert moved.model_path.name == "ranker.onnx" and folder.model_path().name == "ranker.onnx"
+    diff = np.abs(folder.load_scorer().predict_proba(holdout.X) - fitted.predict_proba(holdout.X))
+    assert diff.max() <= 1e-5
