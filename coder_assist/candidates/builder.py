@@ -97,12 +97,12 @@ class CandidateBuilder:
             return collect_candidates(doc, self.resolver)
 
     def candidates(
-        self, doc: Doc, text: str, resources: ModelResources
+        self, doc: Doc, resources: ModelResources
     ) -> tuple[list[Candidate], list[EntityRecord]]:
         """All candidates of a parsed note: mention matches, text proposals, coded siblings."""
         found, entities = self.mentions(doc, resources.learned)
         scores = (
-            resources.text_model.scores(text, TEXT_CANDIDATES)
+            resources.text_model.scores(doc.text, TEXT_CANDIDATES)
             if resources.text_model is not None
             else TextScores()
         )
@@ -113,4 +113,4 @@ class CandidateBuilder:
         self, text: str, resources: ModelResources
     ) -> tuple[list[Candidate], list[EntityRecord]]:
         """Parse a note and build its candidates."""
-        return self.candidates(self.parse(text), text, resources)
+        return self.candidates(self.parse(text), resources)

@@ -141,9 +141,7 @@ def build_dataset(
         for i in (i for i in range(len(notes)) if folds[i] == fold):
             note = notes[i]
             cands = [
-                c
-                for c in builder.candidates(docs[i], note.text, resources)[0]
-                if c.system in note.systems
+                c for c in builder.candidates(docs[i], resources)[0] if c.system in note.systems
             ]
             if not cands:
                 continue

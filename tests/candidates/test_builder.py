@@ -16,7 +16,7 @@ LEARNED = ModelResources.from_terms(
 
 
 def _view(builder: CandidateBuilder, doc: Any, resources: ModelResources) -> list[tuple]:
-    cands, _ = builder.candidates(doc, NOTE, resources)
+    cands, _ = builder.candidates(doc, resources)
     return sorted(
         (c.system, c.code, m.start, m.end, m.assertion, m.source) for c in cands for m in c.mentions
     )
