@@ -11,7 +11,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 from coder_assist.codesets import Code, CodeSets
-from coder_assist.codesets.defaults import default_child, needs_extension
+from coder_assist.codesets.defaults import SIDE_CUES, default_child, needs_extension
+
+#: Word keys that say which encounter a 7th character stands for.
+ENCOUNTER_CUES = frozenset({"sequela", "subsequ", "follow"})
+#: The only sentence keys resolution reads; the cache is keyed on these alone, so two
+#: sentences that differ in other words share one entry.
+_RELEVANT_CUES = frozenset(SIDE_CUES) | ENCOUNTER_CUES
 
 
 class Resolver:
@@ -23,7 +29,7 @@ class Resolver:
 
     def resolve(self, system: str, code: str, cues: frozenset[str]) -> tuple[str, int] | None:
         """Return (billable code, steps taken) or None when nothing billable fits."""
-        return self._cached(system, code, cues)
+        return self._cached(system, code, cues & _RELEVANT_CUES)
 
     def _resolve(self, system: str, code: str, cues: frozenset[str]) -> tuple[str, int] | None:
         current = self.codesets.get(code, system)
