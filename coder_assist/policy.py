@@ -1,20 +1,30 @@
 """What a reviewer is shown: status, reason and evidence of each scored candidate.
 
 Scores say how likely a code is; the policy decides what to do with that. A code with
-present evidence is `suggested` when its score reaches the model's threshold. A code
+present evidence is `suggested` when its score reaches the model's threshold, or when a
+rule of `coder_assist.rules.suggestion` says so (a diagnosis the assessment states in
+full is coded whatever its score). A code
 whose own wording was found but every deciding mention is ruled out (negated, family,
 historical, hypothetical, uncertain) is shown as `excluded` with the reason, so the
 coder sees why it is not on the claim. Text-model proposals without evidence are never
-shown, and two diagnoses of one category supported by the same words are alternatives:
-only the one with the more specific evidence is suggested.
+shown as suggested or excluded, and two diagnoses of one category supported by the same
+words are alternatives: only the one with the more specific evidence is suggested.
+
+After those, the next most likely codes with present evidence (below the threshold, or
+alternatives) follow as `possible`, so a coder can page past the threshold instead of
+searching; codes the note rules out and text-model guesses without evidence are never
+offered as possible.
+
+Order of the response: suggested, then possible, then excluded, each by score.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from coder_assist.candidates import FULL_COVERAGE, Candidate, MentionRef
+from coder_assist.candidates import FULL_COVERAGE, Candidate, EntityRecord, MentionRef
+from coder_assist.rules.suggestion import suggested_by_rule
 from coder_assist.vocabulary import REASONS
 
 #: Scores are reported (and ordered) at this precision.
@@ -40,14 +50,52 @@ class Decision:
     evidence: tuple[MentionRef, ...]  # outermost spans, in note order
 
 
-def decide(ranked: Sequence[Scored], threshold: float) -> list[Decision]:
-    """Decisions for the shown candidates: suggested first, then excluded, by score."""
+#: Possible codes offered after the suggested ones unless the caller asks otherwise.
+DEFAULT_MAX_POSSIBLE = 20
+_ORDER = {"suggested": 0, "possible": 1, "excluded": 2}
+
+
+def decide(
+    ranked: Sequence[Scored], threshold: float, max_possible: int = DEFAULT_MAX_POSSIBLE
+) -> list[Decision]:
+    """Decisions for the shown candidates: suggested, then possible, then excluded."""
+    shown = _shown(ranked, threshold)
+    taken = {(d.candidate.system, d.candidate.code) for d in shown}
+    possible: list[Decision] = []
+    for item in ranked:  # best first
+        if len(possible) >= max_possible:
+            break
+        cand = item.candidate
+        if (cand.system, cand.code) in taken:
+            continue
+        if not any(m.assertion == "present" for m in cand.deciding):
+            continue  # no evidence to show (a text-model guess), or the note rules it out
+        possible.append(_decision(cand, item.score, "possible", None))
+    out = shown + possible
+    out.sort(key=lambda d: (_ORDER[d.status], -d.score))
+    return out
+
+
+def _decision(cand: Candidate, score: float, status: str, reason: str | None) -> Decision:
+    spans = _outermost({(m.start, m.end): m for m in cand.deciding})
+    return Decision(
+        candidate=cand,
+        score=round(min(max(score, 0.0), 1.0), SCORE_DECIMALS),
+        status=status,
+        reason=reason,
+        evidence=tuple(m for _, m in sorted(spans.items())),
+    )
+
+
+def _shown(ranked: Sequence[Scored], threshold: float) -> list[Decision]:
+    """Suggested and excluded decisions, alternatives dropped."""
+    by_rule = suggested_by_rule([item.candidate for item in ranked])
     out: list[Decision] = []
     for item in ranked:
         cand = item.candidate
         deciding = cand.deciding
         if any(m.assertion == "present" for m in deciding):
-            if item.score < threshold:
+            if item.score < threshold and (cand.system, cand.code) not in by_rule:
                 continue
             status, reason = "suggested", None
         elif deciding:
@@ -58,16 +106,7 @@ def decide(ranked: Sequence[Scored], threshold: float) -> list[Decision]:
             status, reason = "excluded", next(r for r in REASONS if r in assertions)
         else:
             continue  # text-model proposals without evidence are never shown
-        spans = _outermost({(m.start, m.end): m for m in deciding})
-        out.append(
-            Decision(
-                candidate=cand,
-                score=round(min(max(item.score, 0.0), 1.0), SCORE_DECIMALS),
-                status=status,
-                reason=reason,
-                evidence=tuple(m for _, m in sorted(spans.items())),
-            )
-        )
+        out.append(_decision(cand, item.score, status, reason))
     out.sort(key=lambda d: (d.status != "suggested", -d.score))
     return _drop_alternatives(out)
 
@@ -118,3 +157,30 @@ def _drop_alternatives(decisions: list[Decision]) -> list[Decision]:
         else:
             taken.append((code[:3], spans))
     return [d for d in decisions if d.status != "suggested" or d.candidate.code not in dropped]
+
+
+def outermost_entities(entities: Sequence[EntityRecord]) -> list[EntityRecord]:
+    """One entity per stretch of text: the widest span, carrying every code found inside.
+
+    The matcher reports "Acute myocardial", "myocardial infarction" and "Acute myocardial
+    infarction" as separate mentions; a reviewer reads one phrase. An entity strictly
+    inside another with the same assertion is folded into it (its codes appended in
+    order, each once); overlapping entities that do not nest are both kept.
+    """
+    ordered = sorted(entities, key=lambda e: (e.start, -(e.end - e.start)))
+    out: list[EntityRecord] = []
+    for e in ordered:
+        outer = next(
+            (
+                i
+                for i, o in enumerate(out)
+                if o.start <= e.start and e.end <= o.end and o.assertion == e.assertion
+            ),
+            None,
+        )
+        if outer is None:
+            out.append(replace(e, codes=list(dict.fromkeys(e.codes))))
+        else:
+            o = out[outer]
+            out[outer] = replace(o, codes=list(dict.fromkeys([*o.codes, *e.codes])))
+    return out

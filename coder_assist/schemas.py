@@ -65,3 +65,10 @@ class NoteIn(BaseModel):
     id: str | None = Field(
         default=None, max_length=200, description="Caller's note id, echoed back."
     )
+    max_possible: int | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="How many `possible` codes to return after the suggested ones "
+        "(default `CODER_ASSIST_MAX_POSSIBLE`, 20; 0 for none).",
+    )

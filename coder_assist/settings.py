@@ -43,6 +43,13 @@ class Settings(BaseSettings):
         default=100_000, description="Longest note accepted, in characters."
     )
     max_batch: int = Field(default=100, description="Most notes in one batch request.")
+    max_possible: int = Field(
+        default=20,
+        ge=0,
+        le=100,
+        description="Next most likely codes returned as `possible` after the suggested ones "
+        "(0 turns them off); a request may ask for another number.",
+    )
 
 
 @lru_cache(maxsize=1)

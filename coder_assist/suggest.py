@@ -22,7 +22,7 @@ from coder_assist.candidates.builder import CandidateBuilder, ModelResources
 from coder_assist.codesets import CodeSets
 from coder_assist.errors import EmptyNoteError, ModelNotFoundError, NoteTooLongError
 from coder_assist.nlp.pipeline import build_pipeline
-from coder_assist.policy import Decision, Scored, decide
+from coder_assist.policy import Decision, Scored, decide, outermost_entities
 from coder_assist.ranking.features import feature_names, featurize
 from coder_assist.ranking.heuristic import THRESHOLD as HEURISTIC_THRESHOLD
 from coder_assist.ranking.heuristic import heuristic_scores
@@ -195,17 +195,25 @@ class Suggester:
         order = np.argsort(-np.asarray(scores), kind="stable")
         return [Scored(cands[i], float(scores[i])) for i in order], entities
 
-    def suggest(self, text: str, note_id: str | None = None) -> SuggestResult:
-        """Suggestions for one note in the output contract."""
-        return self.analyze(text, note_id)[0]
+    def suggest(
+        self, text: str, note_id: str | None = None, *, max_possible: int | None = None
+    ) -> SuggestResult:
+        """Suggestions for one note in the output contract.
 
-    def analyze(self, text: str, note_id: str | None = None) -> tuple[SuggestResult, list[Scored]]:
+        `max_possible` caps the `possible` codes after the suggested ones (default
+        `Settings.max_possible`; 0 for none).
+        """
+        return self.analyze(text, note_id, max_possible=max_possible)[0]
+
+    def analyze(
+        self, text: str, note_id: str | None = None, *, max_possible: int | None = None
+    ) -> tuple[SuggestResult, list[Scored]]:
         """The contract result plus the full ranking it was cut from (for evaluation)."""
         self.check(text)
         ranked, entities = self.rank(text)
-        suggestions = [
-            self._suggestion(d, rank) for rank, d in enumerate(decide(ranked, self.threshold), 1)
-        ]
+        limit = self.settings.max_possible if max_possible is None else max_possible
+        decisions = decide(ranked, self.threshold, max_possible=limit)
+        suggestions = [self._suggestion(d, rank) for rank, d in enumerate(decisions, 1)]
         result = SuggestResult(
             id=note_id if note_id is not None else str(uuid.uuid4()),
             model_version=self.model_version,
@@ -221,7 +229,7 @@ class Suggester:
                     trigger=e.trigger,
                     codes=e.codes,
                 )
-                for e in entities
+                for e in outermost_entities(entities)
             ],
         )
         return result, ranked

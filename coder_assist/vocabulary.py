@@ -25,8 +25,10 @@ REASONS: tuple[Reason, ...] = get_args(Reason)
 SystemName = Literal["ICD-10-CM", "CPT", "HCPCS"]
 SYSTEMS: tuple[SystemName, ...] = get_args(SystemName)
 
-#: A suggestion is either offered for the claim or shown as ruled out.
-Status = Literal["suggested", "excluded"]
+#: A code is offered for the claim (`suggested`), shown as ruled out by the note
+#: (`excluded`), or one of the next most likely codes a coder can page through when the
+#: claim misses something (`possible`).
+Status = Literal["suggested", "excluded", "possible"]
 STATUSES: tuple[Status, ...] = get_args(Status)
 
 #: What each reason tells a reviewer (the review UI shows it beside a ruled-out code).

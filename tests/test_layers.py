@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "candidates": 3,
     "ranking": 4,
     "schemas": 4,
+    "rules": 5,
     "policy": 5,
     "suggest": 6,
     "feedback": 6,

@@ -62,6 +62,14 @@ def suggest(
     model_version: str | None = typer.Option(
         None, "--model-version", help="Registry version to use."
     ),
+    max_possible: int | None = typer.Option(
+        None,
+        "--max-possible",
+        min=0,
+        max=100,
+        help="How many 'possible' codes to list after the suggested ones "
+        "(default CODER_ASSIST_MAX_POSSIBLE, 20; 0 for none).",
+    ),
 ) -> None:
     """Suggest ICD-10-CM and CPT/HCPCS codes with evidence spans.
 
@@ -73,6 +81,10 @@ def suggest(
 
     global _WORKER
     _WORKER = Suggester.load(model_version=model_version)
+    if max_possible is not None:
+        _WORKER = _WORKER.with_settings(
+            _WORKER.settings.model_copy(update={"max_possible": max_possible})
+        )
     if input is None:
         note = text if text is not None else sys.stdin.read()
         try:

@@ -126,3 +126,22 @@ def test_validation_errors_never_echo_the_note(client: TestClient) -> None:
     res = client.post("/v1/suggest", json={"text": secret, "id": "x" * 300})
     assert res.status_code == 422
     assert "Quux" not in res.text
+
+
+def test_possible_codes_follow_the_suggested_ones_up_to_the_asked_number(
+    client: TestClient,
+) -> None:
+    text = "Assessment: acute sinusitis. No fever."
+    body = client.post("/v1/suggest", json={"text": text}).json()
+    statuses = [s["status"] for s in body["suggestions"]]
+    # Suggested first, then possible, then excluded; ranks follow that order.
+    assert statuses == sorted(statuses, key=["suggested", "possible", "excluded"].index)
+    assert [s["rank"] for s in body["suggestions"]] == list(range(1, len(statuses) + 1))
+    assert "possible" in statuses and statuses.count("possible") <= 20
+    assert all(s["evidence"] for s in body["suggestions"])
+    none = client.post("/v1/suggest", json={"text": text, "max_possible": 0}).json()
+    assert "possible" not in [s["status"] for s in none["suggestions"]]
+    one = client.post("/v1/suggest", json={"text": text, "max_possible": 1}).json()
+    assert [s["status"] for s in one["suggestions"]].count("possible") == 1
+    assert client.post("/v1/suggest", json={"text": text, "max_possible": 101}).status_code == 422
+    assert client.post("/v1/suggest", json={"text": text, "max_possible": -1}).status_code == 422

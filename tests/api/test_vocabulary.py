@@ -50,7 +50,7 @@ def test_vocabulary_lists_the_contract_words(client: TestClient) -> None:
     assert reasons.index("family") < reasons.index("historical")
 
     assert body["systems"] == ["ICD-10-CM", "CPT", "HCPCS"]
-    assert set(body["statuses"]) == {"suggested", "excluded"}
+    assert set(body["statuses"]) == {"suggested", "excluded", "possible"}
     assert body["max_note_chars"] == 100_000
 
 

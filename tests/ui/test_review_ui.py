@@ -638,3 +638,38 @@ def test_text_contrast_meets_wcag_aa(server: Any, page_factory: Any, fixture_not
     assert len(ratios) > 20
     low = [r for r in ratios if r["ratio"] < 4.5]
     assert not low, low
+
+
+def test_other_possible_codes_are_collapsed_and_one_key_away(
+    server: Any, page_factory: Any
+) -> None:
+    # "sinusitis" inside "acute sinusitis" is coded once (J01.90); the chronic-sinusitis
+    # reading (J32.9) is only a possible code, kept out of the claim lists until chosen.
+    page = page_factory(server)
+    note_id = f"ui-possible-{uuid.uuid4().hex[:8]}"
+    page.fill("#note-id", note_id)
+    page.fill("#note-text", "Assessment: acute sinusitis. No fever.")
+    page.click("#suggest-button")
+    page.wait_for_selector("#list-dx li.sugg", timeout=SUGGEST_TIMEOUT_MS)
+    assert [r["code"] for r in rows(page, "#list-dx")] == ["J01.90"]
+    assert page.locator("#possible").is_visible()
+    assert page.get_attribute("#possible", "open") is None  # collapsed
+    possible = [r["code"] for r in rows(page, "#list-possible")]
+    assert "J32.9" in possible and "J01.90" not in possible
+    assert "(" + str(len(possible)) + ")" in page.inner_text("#possible-count")
+
+    page.locator("#review").focus()
+    page.keyboard.press("p")  # opens the group on its first row
+    assert page.get_attribute("#possible", "open") is not None
+    first = possible[0]
+    page.keyboard.press("a")
+    assert row(page, first).get_attribute("data-decision") == "accepted"
+    page.click("#list-dx li.sugg[data-code='J01.90'] button[data-action='accept']")
+    page.click("#submit-button")
+    page.wait_for_selector("#final:not([hidden])")
+    assert ("ICD-10-CM", first) in final_table(page)
+    stored = server.get("/v1/feedback", note_id=note_id).json()["items"][0]
+    decided = {(d["code"], d["decision"]) for d in stored["decisions"]}
+    assert {("J01.90", "accepted"), (first, "accepted")} <= decided
+    # Possible codes nobody decided on are not sent as decisions.
+    assert all(code in {"J01.90", first} for code, _ in decided)

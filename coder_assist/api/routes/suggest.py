@@ -49,7 +49,7 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
 def suggest(note: NoteIn, suggester: SuggesterDep) -> SuggestResult:
     """Suggest ICD-10-CM and CPT/HCPCS codes for one note, with evidence spans."""
     try:
-        return suggester.suggest(note.text, note.id)
+        return suggester.suggest(note.text, note.id, max_possible=note.max_possible)
     except NoteTooLongError as exc:
         raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, str(exc)) from exc
     except EmptyNoteError as exc:
@@ -68,7 +68,8 @@ def suggest_batch(batch: BatchIn, suggester: SuggesterDep, settings: SettingsDep
     items: list[BatchItem] = []
     for note in batch.notes:
         try:
-            items.append(BatchItem(id=note.id, result=suggester.suggest(note.text, note.id)))
+            result = suggester.suggest(note.text, note.id, max_possible=note.max_possible)
+            items.append(BatchItem(id=note.id, result=result))
         except NoteTooLongError as exc:
             items.append(BatchItem(id=note.id, error=NoteError(status=413, detail=str(exc))))
         except EmptyNoteError as exc:

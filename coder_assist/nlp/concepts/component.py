@@ -154,11 +154,19 @@ def _widen(doc: Doc, lo: int, hi: int, start: int, end: int, term: str) -> tuple
     reviewer reads as the evidence.
     """
     vocab = set(words(term))
-    while start > lo and fold(doc[start - 1].text) in vocab:
-        start -= 1
-    while end < hi and fold(doc[end].text) in vocab:
-        end += 1
-    return start, end
+    first, last = start, end
+    while first > lo and fold(doc[first - 1].text) in vocab:
+        first -= 1
+    while last < hi and fold(doc[last].text) in vocab:
+        last += 1
+    # A stop word at either edge belongs to the sentence, not the phrase: "of" in
+    # "History of breast cancer" is the history cue's, and taking it in would hide the
+    # mention from that cue.
+    while first < start and fold(doc[first].text) in STOPWORDS:
+        first += 1
+    while last > end and fold(doc[last - 1].text) in STOPWORDS:
+        last -= 1
+    return first, last
 
 
 @Language.factory("coder_assist_concepts", default_config={"min_coverage": 0.6})

@@ -63,6 +63,7 @@ export function addCode(hit) {
       announce(`${hit.code} is already on the claim.`);
     } else {
       if (existing.origin === 'excluded') el.ruledOut.open = true;
+      if (existing.origin === 'possible') el.possible.open = true;
       decide(key, 'accepted');
       announce(`${hit.code} was suggested; marked it accepted.`);
     }
@@ -97,7 +98,7 @@ export function removeAdded(key) {
 
 /** Row clicks: buttons act, anywhere else selects the row and shows its evidence. Also "Accept all". */
 export function bindDecisions() {
-  for (const list of [el.listDx, el.listPx, el.listOut]) {
+  for (const list of [el.listDx, el.listPx, el.listPossible, el.listOut]) {
     list.addEventListener('click', (event) => {
       const row = event.target.closest('.sugg');
       if (!row) return;

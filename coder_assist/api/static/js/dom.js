@@ -16,6 +16,7 @@ export const el = {
   placeholder: $('review-placeholder'), reviewBody: $('review-body'), reviewEmpty: $('review-empty'),
   listDx: $('list-dx'), listPx: $('list-px'), listOut: $('list-out'), ruledOut: $('ruled-out'),
   dxCount: $('dx-count'), pxCount: $('px-count'), outCount: $('out-count'),
+  listPossible: $('list-possible'), possible: $('possible'), possibleCount: $('possible-count'),
   acceptRest: $('accept-rest'),
   searchSystem: $('search-system'), search: $('code-search'), searchResults: $('search-results'),
   searchStatus: $('search-status'),

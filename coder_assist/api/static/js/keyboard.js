@@ -7,7 +7,7 @@ import { decide } from './decisions.js';
 import { toggleHelp } from './help.js';
 import { suggest } from './review.js';
 import { closeList } from './search.js';
-import { move } from './suggestions.js';
+import { move, setCurrent } from './suggestions.js';
 import { state } from './state.js';
 import { submit } from './submit.js';
 
@@ -64,6 +64,9 @@ function onKey(event) {
     case 'u':
       if (!reviewing || !state.current) return;
       event.preventDefault(); decide(state.current, null); break;
+    case 'p':
+      if (!reviewing || el.possible.hidden) return;
+      event.preventDefault(); showPossible(); break;
     case 'Escape':
       if (!el.searchResults.hidden) { closeList(); event.preventDefault(); }
       break;
@@ -74,4 +77,11 @@ function onKey(event) {
 
 export function bindKeyboard() {
   document.addEventListener('keydown', onKey);
+}
+
+/** p: opens "Other possible codes" and moves to its first row (a then accepts it). */
+function showPossible() {
+  el.possible.open = true;
+  const first = state.items.find((it) => it.origin === 'possible');
+  if (first) setCurrent(first.key);
 }

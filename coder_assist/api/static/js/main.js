@@ -77,6 +77,7 @@ bindKeyboard();
 el.noteForm.addEventListener('submit', (event) => { event.preventDefault(); suggest(); });
 el.newNote.addEventListener('click', resetAll);
 el.ruledOut.addEventListener('toggle', () => render());
+el.possible.addEventListener('toggle', () => render());
 window.addEventListener('beforeunload', (event) => {
   if (state.result && !state.submitted && state.items.some((it) => it.decision)) {
     event.preventDefault();

@@ -9,7 +9,7 @@ import { renderNote, showEvidence } from './evidence.js';
 import { noteProblem, showNoteView } from './note-editor.js';
 import { focusRow, navigableItems, renderLists } from './suggestions.js';
 import { keyOf, state, undecidedItems } from './state.js';
-import { EXCLUDED, vocabularyLoaded } from './vocabulary.js';
+import { EXCLUDED, POSSIBLE, vocabularyLoaded } from './vocabulary.js';
 
 function newNoteId() {
   const rand = (window.crypto && crypto.randomUUID)
@@ -113,7 +113,8 @@ function loadResult(result, text, noteId) {
     state.items.push({
       key, system: s.system, code: s.code, description: s.description, score: s.score,
       rank: s.rank, status: s.status, reason: s.reason, evidence: s.evidence || [],
-      origin: s.status === EXCLUDED ? 'excluded' : 'suggested', decision: null,
+      origin: s.status === EXCLUDED ? 'excluded' : s.status === POSSIBLE ? 'possible' : 'suggested',
+      decision: null,
     });
   }
   el.noteId.value = state.noteId;
@@ -131,7 +132,7 @@ function loadResult(result, text, noteId) {
   state.current = rows.length ? rows[0].key : null;
   renderReview();
   const suggested = state.items.filter((it) => it.origin === 'suggested').length;
-  const excluded = state.items.length - suggested;
+  const excluded = state.items.filter((it) => it.origin === 'excluded').length;
   el.reviewEmpty.hidden = suggested > 0;
   announce(suggested
     ? `${suggested} code${suggested === 1 ? '' : 's'} suggested, ${excluded} ruled out. `

@@ -1,4 +1,4 @@
-// Suggestion lists: the diagnosis, procedure and ruled-out rows with their decision
+// Suggestion lists: the diagnosis, procedure, other-possible and ruled-out rows with their decision
 // buttons, and moving the current row (j/k, clicks, marks in the note), which brings
 // that code's evidence forward.
 
@@ -7,12 +7,15 @@ import { showEvidence } from './evidence.js';
 import { isDx, state } from './state.js';
 import { reasonText } from './vocabulary.js';
 
-/** Rows j/k walk through, in screen order; ruled-out rows only while their list is open. */
+const onClaimList = (it) => it.origin === 'suggested' || it.origin === 'added';
+
+/** Rows j/k walk through, in screen order; collapsed groups' rows only while open. */
 export function navigableItems() {
-  const dx = state.items.filter((it) => it.origin !== 'excluded' && isDx(it));
-  const px = state.items.filter((it) => it.origin !== 'excluded' && !isDx(it));
+  const dx = state.items.filter((it) => onClaimList(it) && isDx(it));
+  const px = state.items.filter((it) => onClaimList(it) && !isDx(it));
+  const maybe = el.possible.open ? state.items.filter((it) => it.origin === 'possible') : [];
   const out = el.ruledOut.open ? state.items.filter((it) => it.origin === 'excluded') : [];
-  return [...dx, ...px, ...out];
+  return [...dx, ...px, ...maybe, ...out];
 }
 
 function statusLabel(it) {
@@ -20,6 +23,7 @@ function statusLabel(it) {
   if (it.decision === 'rejected') return ['rejected', 'Rejected'];
   if (it.decision === 'added') return ['added', 'Added by coder'];
   if (it.origin === 'excluded') return ['excluded', 'Ruled out'];
+  if (it.origin === 'possible') return ['possible', 'Possible'];
   return ['pending', 'Undecided'];
 }
 
@@ -83,11 +87,13 @@ function rowFor(it) {
 
 /** Redraws the three lists and their counts. */
 export function renderLists() {
-  const dx = state.items.filter((it) => it.origin !== 'excluded' && isDx(it));
-  const px = state.items.filter((it) => it.origin !== 'excluded' && !isDx(it));
+  const dx = state.items.filter((it) => onClaimList(it) && isDx(it));
+  const px = state.items.filter((it) => onClaimList(it) && !isDx(it));
+  const maybe = state.items.filter((it) => it.origin === 'possible');
   const out = state.items.filter((it) => it.origin === 'excluded');
   el.listDx.replaceChildren(...dx.map(rowFor));
   el.listPx.replaceChildren(...px.map(rowFor));
+  el.listPossible.replaceChildren(...maybe.map(rowFor));
   el.listOut.replaceChildren(...out.map(rowFor));
   if (!dx.length) el.listDx.append(h('li', { class: 'hint' }, 'No diagnoses suggested.'));
   if (!px.length) el.listPx.append(h('li', { class: 'hint' }, 'No procedures suggested.'));
@@ -95,6 +101,8 @@ export function renderLists() {
   el.pxCount.textContent = `(${px.length})`;
   el.outCount.textContent = `(${out.length})`;
   el.ruledOut.hidden = out.length === 0;
+  el.possibleCount.textContent = `(${maybe.length})`;
+  el.possible.hidden = maybe.length === 0;
 }
 
 export function focusRow(key) {
@@ -129,6 +137,7 @@ export function selectCode(code) {
   const it = state.items.find((x) => x.code === code);
   if (!it) return;
   if (it.origin === 'excluded' && !el.ruledOut.open) el.ruledOut.open = true;
+  if (it.origin === 'possible' && !el.possible.open) el.possible.open = true;
   setCurrent(it.key, { focus: false });
   const row = document.getElementById(domId('row', it.key));
   if (row) row.scrollIntoView({ block: 'nearest' });

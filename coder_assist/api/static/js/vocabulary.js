@@ -8,6 +8,7 @@ import { api } from './api.js';
 // checked against the service's lists at start, so a rename there fails loudly here.
 export const PRESENT = 'present';
 export const EXCLUDED = 'excluded';
+export const POSSIBLE = 'possible';
 export const DX = 'ICD-10-CM';
 
 let vocab = null;
@@ -23,6 +24,7 @@ export async function loadVocabulary() {
   const missing = [
     data.assertions.includes(PRESENT) ? null : `assertion "${PRESENT}"`,
     data.statuses.includes(EXCLUDED) ? null : `status "${EXCLUDED}"`,
+    data.statuses.includes(POSSIBLE) ? null : `status "${POSSIBLE}"`,
     data.systems.includes(DX) ? null : `system "${DX}"`,
   ].filter(Boolean);
   if (missing.length) {
