@@ -35,7 +35,7 @@ bench: setup
 	$(PY) -m coder_assist bench
 
 eval: setup
-	$(PY) -m coder_assist evaluate --data ../shared/data/codiesp/dev
+	$(PY) -m coder_assist evaluate --data ../shared/data/codiesp/dev --data data/us_corpus/dev --by-setting
 
 train: setup
 	$(PY) -m coder_assist train --plus ../shared/data/codiesp/train --plus data/training/us_notes.jsonl --dev ../shared/data/codiesp/dev --holdout 0 --out models/coder-assist --promote

@@ -35,6 +35,7 @@ from typing import Any
 
 from coder_assist.codesets import CodeSets
 from coder_assist.errors import CoderAssistError
+from coder_assist.training.codiesp import Document, load_split
 
 SETTINGS = (
     "office",
@@ -70,6 +71,7 @@ class CodedNote:
     codes: tuple[tuple[str, str], ...]
     first_assessment_code: str | None = None
     audit: dict[str, Any] = field(default_factory=dict)
+    ruled_out: tuple[str, ...] = ()  # ICD-10-CM codes of conditions the note rules out
 
     @property
     def icd(self) -> list[str]:
@@ -102,6 +104,12 @@ def load_corpus(path: Path, codesets: CodeSets) -> list[CodedNote]:
                 if (found.system, found.code) in codes:
                     raise CoderAssistError(f"{where}: {found.code} is listed twice")
                 codes.append((found.system, found.code))
+            ruled_out = []
+            for code in item.get("ruled_out") or []:
+                found = codesets.get(code, "ICD-10-CM")
+                if found is None:
+                    raise CoderAssistError(f"{where}: unknown ruled-out code {code!r}")
+                ruled_out.append(found.code)
             first = item.get("first_assessment_code")
             first_code = codesets.get(first, "ICD-10-CM") if first else None
             notes.append(
@@ -116,6 +124,7 @@ def load_corpus(path: Path, codesets: CodeSets) -> list[CodedNote]:
                     codes=tuple(codes),
                     first_assessment_code=first_code.code if first_code else first,
                     audit=dict(item.get("audit") or {}),
+                    ruled_out=tuple(ruled_out),
                 )
             )
         except (KeyError, TypeError, json.JSONDecodeError) as exc:
@@ -124,6 +133,37 @@ def load_corpus(path: Path, codesets: CodeSets) -> list[CodedNote]:
                 f"codes [{{system, code}}] ({exc!r})"
             ) from exc
     return notes
+
+
+def codiesp_as_corpus(docs: Sequence[Document]) -> list[CodedNote]:
+    """CodiEsp documents in the corpus form (setting "case_report"; diagnoses unordered)."""
+    return [
+        CodedNote(
+            id=d.id,
+            template=d.id,
+            writer="codiesp",
+            specialty="",
+            setting="case_report",
+            style="dictated",
+            text=d.text,
+            codes=tuple(("ICD-10-CM", c) for c in d.codes),
+        )
+        for d in docs
+    ]
+
+
+def load_notes(path: Path, codesets: CodeSets) -> list[CodedNote]:
+    """Coded notes from a CodiEsp split folder, a corpus JSONL file or a folder of them."""
+    path = Path(path)
+    if path.is_dir() and (path / "text_files_en").is_dir():
+        return codiesp_as_corpus(load_split(path))
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    if not files or not all(f.is_file() for f in files):
+        raise CoderAssistError(
+            f"{path} is neither a CodiEsp split folder, a .jsonl file of coded notes, "
+            "nor a folder of them."
+        )
+    return [n for f in files for n in load_corpus(f, codesets)]
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:

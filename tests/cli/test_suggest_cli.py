@@ -70,3 +70,27 @@ def test_evaluate_rejects_a_missing_folder(runner: CliRunner, tmp_path: Path) ->
     res = runner.invoke(app, ["evaluate", "--data", str(tmp_path / "nope")])
     assert res.exit_code == 2
     assert "not found" in res.output
+
+
+def test_evaluate_a_coded_notes_file(runner: CliRunner, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.jsonl"
+    line = {
+        "id": "cli-1",
+        "specialty": "family medicine",
+        "setting": "office",
+        "style": "terse",
+        "text": "Assessment: acute sinusitis. No fever.",
+        "codes": [{"system": "ICD-10-CM", "code": "J01.90"}],
+        "ruled_out": ["R50.9"],
+    }
+    notes.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["evaluate", "--data", str(notes), "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout[res.stdout.index("{") :])["notes.jsonl"]
+    # One note, its one diagnosis suggested first and nothing else: every figure is 1.
+    assert report["icd"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert report["first_listed_accuracy"] == 1.0 and report["ruled_out_suggested"] == 0
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({**line, "codes": [{"system": "ICD-10-CM", "code": "J01"}]}))
+    res = runner.invoke(app, ["evaluate", "--data", str(bad)])
+    assert res.exit_code == 2 and "not billable" in res.output
