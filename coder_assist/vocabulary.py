@@ -12,13 +12,17 @@ from typing import Literal, get_args
 
 #: How a mention is asserted in the note. The order is the order of the per-assertion
 #: feature columns (`n_negated`, `n_uncertain`, ...).
-Assertion = Literal["present", "negated", "uncertain", "historical", "family", "hypothetical"]
+Assertion = Literal[
+    "present", "negated", "uncertain", "historical", "family", "hypothetical", "ordered"
+]
 ASSERTIONS: tuple[Assertion, ...] = get_args(Assertion)
 
 #: Why a code is ruled out, in precedence order: when ConText sets several modifiers on
 #: one mention, a reviewer is shown the first that applies (a relative's condition is
-#: "family" even when it is also "historical").
-Reason = Literal["family", "negated", "hypothetical", "historical", "uncertain"]
+#: "family" even when it is also "historical"). `ordered` applies to tests and procedures
+#: only: ordered, planned, scheduled, recommended, declined or done elsewhere, so not a
+#: service performed in this encounter.
+Reason = Literal["family", "negated", "ordered", "hypothetical", "historical", "uncertain"]
 REASONS: tuple[Reason, ...] = get_args(Reason)
 
 #: Code systems served.
@@ -35,6 +39,7 @@ STATUSES: tuple[Status, ...] = get_args(Status)
 REASON_DESCRIPTIONS: dict[str, str] = {
     "family": "family history, not the patient",
     "negated": "negated in the note",
+    "ordered": "ordered, planned or done elsewhere, not performed in this encounter",
     "hypothetical": 'hypothetical (e.g. "return if…")',
     "historical": "historical, not current",
     "uncertain": "uncertain (possible / rule out)",

@@ -41,7 +41,9 @@ def test_vocabulary_lists_the_contract_words(client: TestClient) -> None:
     assert set(body) == {"assertions", "reasons", "systems", "statuses", "max_note_chars"}
 
     reasons = [r["id"] for r in body["reasons"]]
-    assert {"negated", "family", "historical", "hypothetical", "uncertain"} == set(reasons)
+    assert {"negated", "family", "historical", "hypothetical", "uncertain", "ordered"} == set(
+        reasons
+    )
     assert "present" in body["assertions"]
     assert "present" not in reasons  # a present mention is never a reason to rule out
     assert set(reasons) <= set(body["assertions"])

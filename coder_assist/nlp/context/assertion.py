@@ -22,7 +22,11 @@ _CATEGORY_TO_ASSERTION = {
     "HYPOTHETICAL": "hypothetical",
     "HISTORICAL": "historical",
     "POSSIBLE_EXISTENCE": "uncertain",
+    "ORDERED": "ordered",
 }
+#: Assertions that only say something about a service (a test or procedure): "MRI
+#: ordered for back pain" plans the MRI; the back pain is present.
+_SERVICE_ONLY = frozenset({"ordered"})
 _SECTION_ASSERTION = {"family_history": "family", "past_surgical_history": "historical"}
 
 
@@ -48,6 +52,8 @@ def assertion_of(span: Span, service: bool | None = None) -> tuple[str, str | No
             continue  # part of the name: "concussion without loss of consciousness"
         if assertion == "negated" and service and mod.direction == "BACKWARD":
             continue  # "X-ray of the ankle: negative" reports a result; the X-ray was done
+        if assertion in _SERVICE_ONLY and not service:
+            continue
         if assertion and assertion not in found:
             found[assertion] = mod.span.text if hasattr(mod, "span") else str(mod.rule.literal)
     section = section_of(span)
