@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from coder_assist.candidates import FULL_COVERAGE, Candidate, EntityRecord, MentionRef
-from coder_assist.rules.suggestion import suggested_by_rule
+from coder_assist.rules.suggestion import demoted_by_rule, suggested_by_rule
 from coder_assist.vocabulary import REASONS
 
 #: Scores are reported (and ordered) at this precision.
@@ -107,6 +107,13 @@ def _shown(ranked: Sequence[Scored], threshold: float) -> list[Decision]:
         else:
             continue  # text-model proposals without evidence are never shown
         out.append(_decision(cand, item.score, status, reason))
+    fired = set(by_rule.values())
+    out = [
+        d
+        if d.status != "suggested" or demoted_by_rule(d.candidate, fired) is None
+        else replace(d, status="possible")
+        for d in out
+    ]
     out.sort(key=lambda d: (d.status != "suggested", -d.score))
     return _drop_alternatives(out)
 

@@ -158,3 +158,18 @@ def test_entities_fold_into_the_outermost_span() -> None:
         (6, 17, ["R07.9"]),
         (30, 42, ["I10"]),
     ]
+
+
+def test_symptoms_outside_the_assessment_yield_to_an_assessed_diagnosis(mention: Make) -> None:
+    pneumonia = _scored("J18.9", 0.3, mention(start=80, end=100, n_keys=2))
+    fever_hpi = _scored("R50.9", 0.9, mention(start=5, end=10, section=HPI))
+    cough_ap = _scored("R05.9", 0.9, mention(start=110, end=115))  # stated in the assessment
+    decisions = decide([fever_hpi, cough_ap, pneumonia], threshold=0.5)
+    assert [(d.candidate.code, d.status) for d in decisions] == [
+        ("R05.9", "suggested"),
+        ("J18.9", "suggested"),
+        ("R50.9", "possible"),
+    ]
+    # Without a diagnosis suggested by rule, the ranker's symptom stands.
+    alone = decide([fever_hpi], threshold=0.5)
+    assert [(d.candidate.code, d.status) for d in alone] == [("R50.9", "suggested")]

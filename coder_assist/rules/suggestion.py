@@ -105,3 +105,50 @@ def suggested_by_rule(candidates: Sequence[Candidate]) -> dict[tuple[str, str], 
         if not nested:
             out[key] = rule_id
     return out
+
+
+@dataclass(frozen=True)
+class DemotionRule:
+    """A rule of `suggestion.json`'s `demotions`: a suggested code offered as possible."""
+
+    id: str
+    description: str
+    source: str
+    system: str
+    code_prefixes: tuple[str, ...]
+    unless_sections: frozenset[str]
+    when_rule_suggests: str
+
+    def demotes(self, candidate: Candidate, rule_ids: set[str]) -> bool:
+        """Tell whether `candidate` is demoted, given the ids of the rules that fired."""
+        return (
+            self.when_rule_suggests in rule_ids
+            and candidate.system == self.system
+            and candidate.code.startswith(self.code_prefixes)
+            and not any(m.section in self.unless_sections for m in candidate.present)
+        )
+
+
+@cache
+def demotion_rules() -> tuple[DemotionRule, ...]:
+    """The packaged demotion rules, loaded once."""
+    data = json.loads(
+        resources.files("coder_assist.rules").joinpath("suggestion.json").read_text("utf-8")
+    )
+    return tuple(
+        DemotionRule(
+            id=r["id"],
+            description=r["description"],
+            source=r["source"],
+            system=r["system"],
+            code_prefixes=tuple(r["code_prefixes"]),
+            unless_sections=frozenset(r["unless_sections"]),
+            when_rule_suggests=r["when_rule_suggests"],
+        )
+        for r in data.get("demotions", [])
+    )
+
+
+def demoted_by_rule(candidate: Candidate, rule_ids: set[str]) -> DemotionRule | None:
+    """The first demotion rule that applies to a suggested `candidate`, or None."""
+    return next((r for r in demotion_rules() if r.demotes(candidate, rule_ids)), None)

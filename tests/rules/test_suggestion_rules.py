@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from coder_assist.rules.suggestion import suggested_by_rule, suggestion_rules
+from coder_assist.rules.suggestion import demotion_rules, suggested_by_rule, suggestion_rules
 
-RULES: list[dict[str, Any]] = json.loads(
+DATA: dict[str, Any] = json.loads(
     resources.files("coder_assist.rules").joinpath("suggestion.json").read_text("utf-8")
-)["rules"]
+)
+RULES: list[dict[str, Any]] = DATA["rules"] + DATA.get("demotions", [])
 CASES = [(rule["id"], case) for rule in RULES for case in rule["tests"]]
 
 
@@ -21,7 +22,8 @@ def test_every_rule_has_an_id_a_source_and_cases() -> None:
     for rule in RULES:
         assert rule["description"] and rule["tests"]
         assert "Guidelines" in rule["source"] or "tabular" in rule["source"].lower()
-    assert [r.id for r in suggestion_rules()] == [r["id"] for r in RULES]
+    assert [r.id for r in suggestion_rules()] == [r["id"] for r in DATA["rules"]]
+    assert [r.id for r in demotion_rules()] == [r["id"] for r in DATA["demotions"]]
 
 
 @pytest.mark.parametrize(("rule_id", "case"), CASES, ids=[c["note"][:40] for _, c in CASES])
