@@ -162,14 +162,21 @@ def train(
     sources: list[Path | DataSource] = []
     licence: list[str] = []
     for source in plus or []:
-        if source.suffix == ".jsonl":
-            notes.extend(jsonl_notes(source, codesets))
+        coded = sorted(source.glob("*.jsonl")) if source.is_dir() else [source]
+        if source.is_dir() and (source / "text_files_en").is_dir():
+            notes.extend(codiesp_notes(load_split(source)))
+            licence.append(CODIESP_LICENCE)
+        elif coded and all(f.suffix == ".jsonl" for f in coded):
+            for file in coded:
+                notes.extend(jsonl_notes(file, codesets))
             licence.append(
                 f"{source.name}: notes written by the coder-assist project (no real patients)."
             )
         else:
-            notes.extend(codiesp_notes(load_split(source)))
-            licence.append(CODIESP_LICENCE)
+            raise CoderAssistError(
+                f"{source} is neither a CodiEsp split folder, a .jsonl file of coded notes, "
+                "nor a folder of them."
+            )
         sources.append(source)
     if from_feedback:
         fb = feedback_notes(settings, codesets)
