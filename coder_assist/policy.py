@@ -176,18 +176,14 @@ def outermost_entities(entities: Sequence[EntityRecord]) -> list[EntityRecord]:
     """
     ordered = sorted(entities, key=lambda e: (e.start, -(e.end - e.start)))
     out: list[EntityRecord] = []
+    widest: dict[str, int] = {}  # assertion -> index in `out` of the kept span ending last
     for e in ordered:
-        outer = next(
-            (
-                i
-                for i, o in enumerate(out)
-                if o.start <= e.start and e.end <= o.end and o.assertion == e.assertion
-            ),
-            None,
-        )
-        if outer is None:
-            out.append(replace(e, codes=list(dict.fromkeys(e.codes))))
-        else:
-            o = out[outer]
-            out[outer] = replace(o, codes=list(dict.fromkeys([*o.codes, *e.codes])))
+        i = widest.get(e.assertion)
+        # Spans come by start, so the kept span of this assertion that ends last holds e
+        # whenever any kept span does.
+        if i is not None and e.end <= out[i].end:
+            out[i] = replace(out[i], codes=list(dict.fromkeys([*out[i].codes, *e.codes])))
+            continue
+        out.append(replace(e, codes=list(dict.fromkeys(e.codes))))
+        widest[e.assertion] = len(out) - 1
     return out
