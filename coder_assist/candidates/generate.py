@@ -39,6 +39,7 @@ class MentionRef:
     rank_in_mention: int
     mention_size: int
     term_score: float = 1.0
+    term: str = ""  # the matched term's own text (title, inclusion term, index term...)
 
 
 @dataclass(slots=True)
@@ -83,9 +84,20 @@ class EntityRecord:
     codes: list[str]
 
 
-def _strength(m: Match) -> tuple[float, float, int, int]:
-    # Equal wording: prefer the unspecified code over an "other" residual code, then the shorter.
-    return (round(m.weight, 3), round(m.coverage, 3), int(not m.residual), -len(m.code))
+INDEX_SOURCE = SOURCE_ID["index_term"]
+
+
+def _strength(m: Match) -> tuple[float, float, int, int, int]:
+    # Equal wording: our clinical index's term first (it names the code a coder assigns
+    # for exactly these words), then the unspecified code over an "other" residual code,
+    # then the shorter.
+    return (
+        round(m.weight, 3),
+        round(m.coverage, 3),
+        int(m.source == INDEX_SOURCE),
+        int(not m.residual),
+        -len(m.code),
+    )
 
 
 def _prune(matches: list[Match]) -> list[Match]:
@@ -125,7 +137,12 @@ def collect_candidates(
         section = section_of(span)
         kept = _prune(matches)
         codes: list[str] = []
-        for rank, m in enumerate(kept):
+        seen_in_system: dict[str, int] = {}
+        for m in kept:
+            # Rank among the mention's codes of the same system: a diagnosis and a service
+            # named by one phrase ("MRI lumbar spine") do not compete.
+            rank = seen_in_system.get(m.system, 0)
+            seen_in_system[m.system] = rank + 1
             resolved = resolver.resolve(m.system, m.code, cues)
             if resolved is None:
                 continue
@@ -133,6 +150,23 @@ def collect_candidates(
             codes.append(code)
             assertion, trigger = as_problem if m.system == "ICD-10-CM" else as_service
             cand = candidates.setdefault((m.system, code), Candidate(m.system, code))
+            same = next(
+                (
+                    i
+                    for i, r in enumerate(cand.mentions)
+                    if r.start == span.start_char and r.end == span.end_char
+                ),
+                None,
+            )
+            if same is not None:
+                # One piece of evidence per span: a weaker match resolving to the same code
+                # adds nothing, except that the code's own wording outranks a learned term
+                # (it decides the assertion, see `Candidate.deciding`).
+                if not (
+                    cand.mentions[same].source == LEARNED_SOURCE and m.source != LEARNED_SOURCE
+                ):
+                    continue
+                del cand.mentions[same]
             cand.mentions.append(
                 MentionRef(
                     start=span.start_char,
@@ -150,6 +184,7 @@ def collect_candidates(
                     rank_in_mention=rank,
                     mention_size=len(kept),
                     term_score=m.term_score,
+                    term=m.term,
                 )
             )
         if codes:

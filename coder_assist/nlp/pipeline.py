@@ -20,6 +20,7 @@ from spacy.language import Language
 
 import coder_assist.nlp.sentences  # noqa: F401  (registers coder_assist_line_breaks)
 from coder_assist.codesets import CodeSets
+from coder_assist.codesets.clinical_terms import load_clinical_terms
 from coder_assist.codesets.codeset import cache_key
 from coder_assist.nlp.abbreviations.component import make_abbreviation_expander  # noqa: F401
 from coder_assist.nlp.concepts.component import ConceptMatcher, make_concept_matcher  # noqa: F401
@@ -40,9 +41,8 @@ def _package_digest() -> str:
         h.update(path.read_bytes())
     from importlib import resources
 
-    h.update(
-        resources.files("coder_assist.codesets.data").joinpath("abbreviations.json").read_bytes()
-    )
+    for data in ("abbreviations.json", "clinical_terms.json"):
+        h.update(resources.files("coder_assist.codesets.data").joinpath(data).read_bytes())
     # The index depends on the code that builds it: any change to it invalidates the cache.
     for module in ("index.py", "synonyms.py", "component.py"):
         h.update(resources.files("coder_assist.nlp.concepts").joinpath(module).read_bytes())
@@ -88,7 +88,14 @@ def build_pipeline(codesets: CodeSets, settings: Settings | None = None) -> Lang
         except (OSError, ValueError, EOFError) as exc:
             log.warning("Cached pipeline at %s unreadable (%s); rebuilding", path, exc)
     nlp = make_blank()
-    index = ConceptIndex.build(c for system in SYSTEMS for c in codesets.codes(system))
+    index = ConceptIndex.build(
+        (c for system in SYSTEMS for c in codesets.codes(system)),
+        [
+            ("ICD-10-CM", t.code, t.term, "index_term", 1.0)
+            for t in load_clinical_terms()
+            if codesets.get(t.code, "ICD-10-CM") is not None
+        ],
+    )
     matcher = nlp.get_pipe("coder_assist_concepts")
     assert isinstance(matcher, ConceptMatcher)
     matcher.set_index(index)

@@ -16,6 +16,7 @@ from importlib import resources
 
 from coder_assist.candidates import Candidate, MentionRef
 from coder_assist.nlp.concepts.index import SOURCE_ID
+from coder_assist.text import words
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,22 @@ class SuggestionRule:
     exclude_code_prefixes: tuple[str, ...]
 
     def supports(self, mention: MentionRef) -> bool:
-        """Tell whether one mention is evidence this rule accepts."""
+        """Tell whether one mention is evidence this rule accepts.
+
+        A one-word term must stand in the note as written: word keys are stems, and two
+        words can share one ("esophageal" and "esophagitis"), so a key match alone could
+        put a diagnosis the note never names.
+        """
         min_keys = self.min_keys_by_source.get(mention.source)
-        return (
-            min_keys is not None
-            and mention.n_keys >= min_keys
-            and mention.section in self.sections
-            and mention.assertion == self.assertion
-            and mention.coverage >= self.min_coverage
-        )
+        if (
+            min_keys is None
+            or mention.n_keys < min_keys
+            or mention.section not in self.sections
+            or mention.assertion != self.assertion
+            or mention.coverage < self.min_coverage
+        ):
+            return False
+        return mention.n_keys > 1 or set(words(mention.term)) <= set(words(mention.text))
 
     def evidence(self, candidate: Candidate) -> list[MentionRef]:
         """The mentions by which the rule suggests `candidate` (empty: it does not)."""

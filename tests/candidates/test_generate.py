@@ -174,10 +174,11 @@ def test_ankle_sprain_resolves_to_the_side_named_in_the_sentence(
     cand = cands[("ICD-10-CM", side_code)]
     full = _span(cand, note.rstrip("."))
     assert (full.start, full.end, full.assertion) == (0, len(note.rstrip(".")), "present")
-    assert full.matched_code == side_code[:-1] and full.steps == 1  # 7th character added
-    # "ankle sprain" alone matches the S93.4 header; the sentence supplies the side.
-    partial = _span(cand, "ankle sprain")
-    assert partial.matched_code.startswith("S93.4") and partial.steps >= 2
+    # Either our clinical index names the billable code itself, or the title of the
+    # 6-character code is found and the 7th character is added.
+    assert (full.matched_code, full.steps) in {(side_code, 0), (side_code[:-1], 1)}
+    # Every piece of evidence is for this family of codes.
+    assert all(m.matched_code.startswith("S93.4") for m in cand.mentions)
     for system, code in cands:
         got = codesets.get(code, system)
         assert got is not None and got.billable, code

@@ -29,8 +29,19 @@ _OPPOSITE = {"right": "left", "left": "right"}
 _PAREN = re.compile(r"\([^)]*\)")
 _BRACKET = re.compile(r"\[([^\]]*)\]")
 # Term sources, in order of trust.
-SOURCES = ("description", "inclusion", "service_term", "synonym", "learned")
+#: Where a term comes from: code titles, inclusion terms, CPT/HCPCS service terms, our
+#: synonyms, terms learned from coded notes, and our clinical index
+#: (`coder_assist/codesets/data/clinical_terms.json`: term -> default code, the way a
+#: coder looks a term up). Appended, never reordered: feature columns are named by index.
+SOURCES = ("description", "inclusion", "service_term", "synonym", "learned", "index_term")
 SOURCE_ID = {name: i for i, name in enumerate(SOURCES)}
+
+
+def _extra_term(term: Sequence[object]) -> tuple[str, str, str, int, float]:
+    """`(system, code, text, source name[, score])` as an index entry."""
+    system, code, text, source = (str(x) for x in term[:4])
+    score = float(term[4]) if len(term) > 4 else 1.0  # type: ignore[arg-type]
+    return system, code, text, SOURCE_ID[source], score
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +78,14 @@ class ConceptIndex:
     ) -> ConceptIndex:
         """Index titles, inclusion terms, service terms and extra terms.
 
-        Extra terms are `(system, code, text, source[, score])`, e.g. learned terms.
+        Extra terms are `(system, code, text, source[, score])`, e.g. learned terms. Terms
+        of our clinical index (source `index_term`) are indexed first: where one has the
+        same words as a code's own text it keeps its source, which says a coder's term was
+        found (a coding rule trusts a one-word index term, never a one-word title).
         """
         entries: list[tuple[str, str, str, int, float]] = []
+        extra = [_extra_term(t) for t in extra_terms]
+        entries.extend(e for e in extra if e[3] == SOURCE_ID["index_term"])
         residual: set[tuple[str, str]] = set()
         for c in codes:
             if c.kind in ("chapter", "block", "extension"):
@@ -86,10 +102,7 @@ class ConceptIndex:
                     entries.append((c.system, c.code, text, SOURCE_ID["inclusion"], 1.0))
             for term in c.terms:
                 entries.append((c.system, c.code, term, SOURCE_ID["service_term"], 1.0))
-        for extra in extra_terms:
-            system, code, text, src_name = (str(x) for x in extra[:4])
-            score = float(extra[4]) if len(extra) > 4 else 1.0  # type: ignore[arg-type]
-            entries.append((system, code, text, SOURCE_ID[src_name], score))
+        entries.extend(e for e in extra if e[3] != SOURCE_ID["index_term"])
 
         index = cls()
         bags: list[tuple[str, ...]] = []
