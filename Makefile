@@ -38,7 +38,7 @@ eval: setup
 	$(PY) -m coder_assist evaluate --data ../shared/data/codiesp/dev --data data/us_corpus/dev --by-setting
 
 train: setup
-	$(PY) -m coder_assist train --plus ../shared/data/codiesp/train --plus data/training/us_notes.jsonl --dev ../shared/data/codiesp/dev --holdout 0 --out models/coder-assist --promote
+	$(PY) -m coder_assist train --plus ../shared/data/codiesp/train --plus data/training/us_notes.jsonl --plus data/us_corpus/train --dev ../shared/data/codiesp/dev --holdout 0 --out models/coder-assist --promote
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -116,11 +116,7 @@ def test_evidence_spans_are_exact(fx, analyzed) -> None:  # type: ignore[no-unty
 
 
 #: Codes the fixtures say must not be proposed but the bundled ranker still proposes.
-KNOWN_FALSE_POSITIVES: dict[tuple[str, str], str] = {
-    ("fx-015", "S06.0X9A"): "'Concussion without loss of consciousness' also matches the index "
-    "term 'concussion with loss of consciousness': a term naming a finding as present is not "
-    "yet kept from a sentence that says it is absent",
-}
+KNOWN_FALSE_POSITIVES: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize("fx", NOTES, ids=[fx["id"] for fx in NOTES])
