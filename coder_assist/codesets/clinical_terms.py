@@ -17,18 +17,16 @@ suggesting a code that no longer exists.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Literal, cast, get_args
 
+from coder_assist.codesets.data_files import read_entries_file
 from coder_assist.errors import CodeSetSourceError
 
 __all__ = ["CLINICAL_TERMS_FILE", "KINDS", "ClinicalTerm", "TermKind", "load_clinical_terms"]
 
 CLINICAL_TERMS_FILE = "clinical_terms.json"
-DATA_PACKAGE = "coder_assist.codesets.data"
 
 TermKind = Literal["main", "modifier", "abbreviation", "lay"]
 """How a term is phrased: the bare main term ("pneumonia"), the main term with modifiers
@@ -62,7 +60,7 @@ def load_clinical_terms() -> list[ClinicalTerm]:
         CodeSetSourceError: the file is missing, unreadable or an entry is malformed;
             the message names the entry so the data file can be fixed.
     """
-    data = _read_json(CLINICAL_TERMS_FILE)
+    data = read_entries_file(CLINICAL_TERMS_FILE)
     return [_term(i, entry) for i, entry in enumerate(data["entries"])]
 
 
@@ -91,18 +89,3 @@ def _term(index: int, entry: Any) -> ClinicalTerm:
             f"use one of {', '.join(KINDS)}."
         )
     return ClinicalTerm(term=term, code=code, kind=cast(TermKind, kind), specialty=specialty)
-
-
-def _read_json(name: str) -> dict[str, Any]:
-    ref = resources.files(DATA_PACKAGE).joinpath(name)
-    try:
-        data = json.loads(ref.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise CodeSetSourceError(
-            f"Data file {name} is missing from {DATA_PACKAGE}; reinstall coder-assist."
-        ) from exc
-    except (OSError, json.JSONDecodeError) as exc:
-        raise CodeSetSourceError(f"Cannot read {name}: {exc}. Fix or restore the file.") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-        raise CodeSetSourceError(f"{name} must be an object with an `entries` list.")
-    return cast(dict[str, Any], data)

@@ -16,17 +16,14 @@ cache, so a warm load never re-reads the JSON files.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
 
-from coder_assist.errors import CodeSetSourceError
+from coder_assist.codesets.data_files import DATA_PACKAGE, read_entries_file
 
 LEXICON_FILE = "abbreviations.json"
 SEARCH_SYNONYMS_FILE = "search_synonyms.json"
-DATA_PACKAGE = "coder_assist.codesets.data"
 
 # Longest phrase (in words) looked up as one unit; longer lexicon keys are ignored here.
 MAX_PHRASE_WORDS = 4
@@ -95,21 +92,6 @@ def _extend(target: list[str], items: list[str]) -> None:
             target.append(item)
 
 
-def _read_json(name: str) -> dict[str, Any]:
-    ref = resources.files(DATA_PACKAGE).joinpath(name)
-    try:
-        data = json.loads(ref.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise CodeSetSourceError(
-            f"Search data file {name} is missing from {DATA_PACKAGE}; reinstall coder-assist."
-        ) from exc
-    except (OSError, json.JSONDecodeError) as exc:
-        raise CodeSetSourceError(f"Cannot read {name}: {exc}. Fix or restore the file.") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-        raise CodeSetSourceError(f"{name} must be an object with an `entries` list.")
-    return data
-
-
 def _file_bytes(name: str) -> bytes:
     ref = resources.files(DATA_PACKAGE).joinpath(name)
     try:
@@ -135,9 +117,9 @@ def load_synonyms() -> SynonymTable:
     clinical notes.
     """
     table = SynonymTable()
-    for entry in _read_json(SEARCH_SYNONYMS_FILE)["entries"]:
+    for entry in read_entries_file(SEARCH_SYNONYMS_FILE)["entries"]:
         table.add(str(entry["phrase"]), [str(e) for e in entry["expansions"]])
-    for entry in _read_json(LEXICON_FILE)["entries"]:
+    for entry in read_entries_file(LEXICON_FILE)["entries"]:
         if not isinstance(entry, dict) or "abbr" not in entry:
             continue
         expansions = entry.get("expansions") or []

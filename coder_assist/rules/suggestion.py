@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any, cast
 
 from coder_assist.candidates import Candidate, MentionRef
 from coder_assist.nlp.concepts.index import SOURCE_ID
@@ -64,11 +65,19 @@ class SuggestionRule:
 
 
 @cache
+def _rules_file() -> dict[str, Any]:
+    return cast(
+        dict[str, Any],
+        json.loads(
+            resources.files("coder_assist.rules").joinpath("suggestion.json").read_text("utf-8")
+        ),
+    )
+
+
+@cache
 def suggestion_rules() -> tuple[SuggestionRule, ...]:
     """The packaged rules, loaded once."""
-    data = json.loads(
-        resources.files("coder_assist.rules").joinpath("suggestion.json").read_text("utf-8")
-    )
+    data = _rules_file()
     return tuple(
         SuggestionRule(
             id=r["id"],
@@ -140,9 +149,7 @@ class DemotionRule:
 @cache
 def demotion_rules() -> tuple[DemotionRule, ...]:
     """The packaged demotion rules, loaded once."""
-    data = json.loads(
-        resources.files("coder_assist.rules").joinpath("suggestion.json").read_text("utf-8")
-    )
+    data = _rules_file()
     return tuple(
         DemotionRule(
             id=r["id"],
