@@ -3,12 +3,12 @@
 Scores say how likely a code is; the policy decides what to do with that. A code with
 present evidence is `suggested` when its score reaches the model's threshold, or when a
 rule of `coder_assist.rules.suggestion` says so (a diagnosis the assessment states in
-full is coded whatever its score). A code
-whose own wording was found but every deciding mention is ruled out (negated, family,
-historical, hypothetical, uncertain) is shown as `excluded` with the reason, so the
-coder sees why it is not on the claim. Text-model proposals without evidence are never
-shown as suggested or excluded, and two diagnoses of one category supported by the same
-words are alternatives: only the one with the more specific evidence is suggested.
+full is coded whatever its score). A code whose own wording was found but every deciding
+mention is ruled out (negated, family, ordered, hypothetical, historical, uncertain) is
+shown as `excluded` with the reason, so the coder sees why it is not on the claim.
+Text-model proposals without evidence are never shown, and two diagnoses of one category
+supported by the same words are alternatives: only the one with the more specific
+evidence is suggested.
 
 After those, the next most likely codes with present evidence (below the threshold, or
 alternatives) follow as `possible`, so a coder can page past the threshold instead of
@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 from coder_assist.candidates import FULL_COVERAGE, Candidate, EntityRecord, MentionRef
 from coder_assist.rules.suggestion import demoted_by_rule, suggested_by_rule
+from coder_assist.settings import DEFAULT_MAX_POSSIBLE
 from coder_assist.vocabulary import REASONS
 
 #: Scores are reported (and ordered) at this precision.
@@ -50,8 +51,6 @@ class Decision:
     evidence: tuple[MentionRef, ...]  # outermost spans, in note order
 
 
-#: Possible codes offered after the suggested ones unless the caller asks otherwise.
-DEFAULT_MAX_POSSIBLE = 20
 _ORDER = {"suggested": 0, "possible": 1, "excluded": 2}
 
 

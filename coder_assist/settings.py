@@ -15,6 +15,10 @@ def _default_cache_dir() -> Path:
     return Path(base) / "coder-assist"
 
 
+#: Possible codes listed after the suggested ones unless a request asks otherwise.
+DEFAULT_MAX_POSSIBLE = 20
+
+
 class Settings(BaseSettings):
     """Runtime configuration; every field can be set as `CODER_ASSIST_<FIELD>`."""
 
@@ -44,7 +48,7 @@ class Settings(BaseSettings):
     )
     max_batch: int = Field(default=100, description="Most notes in one batch request.")
     max_possible: int = Field(
-        default=20,
+        default=DEFAULT_MAX_POSSIBLE,
         ge=0,
         le=100,
         description="Next most likely codes returned as `possible` after the suggested ones "
