@@ -67,8 +67,8 @@ def decide(
         cand = item.candidate
         if (cand.system, cand.code) in taken:
             continue
-        if not any(m.assertion == "present" for m in cand.deciding):
-            continue  # no evidence to show (a text-model guess), or the note rules it out
+        if not any(m.assertion == "present" and m.states_term for m in cand.deciding):
+            continue  # no evidence a reviewer would accept, or the note rules it out
         possible.append(_decision(cand, item.score, "possible", None))
     out = shown + possible
     out.sort(key=lambda d: (_ORDER[d.status], -d.score))

@@ -11,7 +11,7 @@ from coder_assist.nlp.concepts.component import SPAN_KEY, Match
 from coder_assist.nlp.concepts.index import SOURCE_ID
 from coder_assist.nlp.context.assertion import assertion_of
 from coder_assist.nlp.sections.rules import section_of
-from coder_assist.text import keys
+from coder_assist.text import keys, words
 
 MAX_CODES_PER_MENTION = 8
 LEARNED_SOURCE = SOURCE_ID["learned"]
@@ -40,6 +40,15 @@ class MentionRef:
     mention_size: int
     term_score: float = 1.0
     term: str = ""  # the matched term's own text (title, inclusion term, index term...)
+
+    @property
+    def states_term(self) -> bool:
+        """Whether the note really says the term.
+
+        Two or more of its words, or the one word as written: word keys are stems, and
+        "community" and "communication" share one.
+        """
+        return self.n_keys > 1 or set(words(self.term)) <= set(words(self.text))
 
 
 @dataclass(slots=True)

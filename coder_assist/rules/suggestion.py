@@ -17,7 +17,6 @@ from typing import Any, cast
 
 from coder_assist.candidates import Candidate, MentionRef
 from coder_assist.nlp.concepts.index import SOURCE_ID
-from coder_assist.text import words
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ class SuggestionRule:
             or mention.coverage < self.min_coverage
         ):
             return False
-        return mention.n_keys > 1 or set(words(mention.term)) <= set(words(mention.text))
+        return mention.states_term
 
     def evidence(self, candidate: Candidate) -> list[MentionRef]:
         """The mentions by which the rule suggests `candidate` (empty: it does not)."""
