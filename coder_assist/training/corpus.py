@@ -117,8 +117,8 @@ def load_corpus(path: Path, codesets: CodeSets) -> list[CodedNote]:
                     id=str(item["id"]),
                     template=str(item.get("template", item["id"])),
                     writer=str(item.get("writer", "")),
-                    specialty=str(item["specialty"]),
-                    setting=str(item["setting"]),
+                    specialty=str(item.get("specialty", "")),
+                    setting=str(item.get("setting", "")),
                     style=str(item.get("style", "")),
                     text=str(item["text"]),
                     codes=tuple(codes),
@@ -129,8 +129,8 @@ def load_corpus(path: Path, codesets: CodeSets) -> list[CodedNote]:
             )
         except (KeyError, TypeError, json.JSONDecodeError) as exc:
             raise CoderAssistError(
-                f"{where}: expected an object with id, specialty, setting, text and "
-                f"codes [{{system, code}}] ({exc!r})"
+                f"{where}: expected an object with id, text and codes [{{system, code}}] "
+                f"(corpus notes also give specialty, setting and style) ({exc!r})"
             ) from exc
     return notes
 
@@ -155,15 +155,30 @@ def codiesp_as_corpus(docs: Sequence[Document]) -> list[CodedNote]:
 def load_notes(path: Path, codesets: CodeSets) -> list[CodedNote]:
     """Coded notes from a CodiEsp split folder, a corpus JSONL file or a folder of them."""
     path = Path(path)
-    if path.is_dir() and (path / "text_files_en").is_dir():
+    if is_codiesp_split(path):
         return codiesp_as_corpus(load_split(path))
+    return [n for f in corpus_files(path) for n in load_corpus(f, codesets)]
+
+
+def is_codiesp_split(path: Path) -> bool:
+    """Tell whether `path` is a CodiEsp split folder (`text_files_en/` inside)."""
+    return path.is_dir() and (path / "text_files_en").is_dir()
+
+
+def corpus_files(path: Path) -> list[Path]:
+    """The coded-note JSONL files `path` names: itself, or the `.jsonl` files in it.
+
+    Raises:
+        CoderAssistError: It is neither.
+
+    """
     files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
     if not files or not all(f.is_file() for f in files):
         raise CoderAssistError(
             f"{path} is neither a CodiEsp split folder, a .jsonl file of coded notes, "
             "nor a folder of them."
         )
-    return [n for f in files for n in load_corpus(f, codesets)]
+    return files
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:

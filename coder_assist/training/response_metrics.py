@@ -62,7 +62,7 @@ def _ratio(hits: int, total: int) -> float:
 def _score_note(tally: _Tally, note: CodedNote, result: SuggestResult) -> None:
     gold_icd = note.icd
     gold_px = {c for s, c in note.codes if s != ICD}
-    listed = [s for s in result.suggestions]
+    listed = result.suggestions
     suggested_icd = [s.code for s in listed if s.system == ICD and s.status == "suggested"]
     suggested_px = {s.code for s in listed if s.system != ICD and s.status == "suggested"}
     tally.notes += 1

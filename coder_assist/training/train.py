@@ -29,6 +29,7 @@ from coder_assist.ranking.reports import write_report
 from coder_assist.settings import Settings, get_settings
 from coder_assist.suggest import Suggester
 from coder_assist.training.codiesp import Document, load_split
+from coder_assist.training.corpus import corpus_files, is_codiesp_split, load_corpus
 from coder_assist.training.dataset import TrainingNote, build_dataset
 from coder_assist.training.evaluate import evaluate
 
@@ -85,38 +86,20 @@ def feedback_notes(settings: Settings, codesets: CodeSets) -> list[TrainingNote]
 def jsonl_notes(path: Path, codesets: CodeSets) -> list[TrainingNote]:
     """Coded notes in JSONL (`{"id", "text", "codes": [{"system", "code"}]}`), all systems.
 
-    Code lists are taken as complete, so every other candidate of the note is a negative.
+    Read by `training.corpus.load_corpus`, which the evaluation reads them with too. Code
+    lists are taken as complete, so every other candidate of the note is a negative.
     """
-    notes = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            positives: set[tuple[str, str]] = set()
-            for c in item["codes"]:
-                found = codesets.get(c["code"], c["system"])
-                if found is None:
-                    raise CoderAssistError(
-                        f"{path}:{lineno}: unknown {c['system']} code {c['code']!r}"
-                    )
-                positives.add((found.system, found.code))
-            notes.append(
-                TrainingNote(
-                    id=f"{path.stem}:{item['id']}",
-                    text=item["text"],
-                    positives=positives,
-                    source=path.stem,
-                    repeat=JSONL_REPEAT,
-                    systems=frozenset({"ICD-10-CM", "CPT", "HCPCS"}),
-                )
-            )
-        except (KeyError, TypeError, json.JSONDecodeError) as exc:
-            raise CoderAssistError(
-                f"{path}:{lineno}: expected "
-                f"{{'id', 'text', 'codes': [{{'system', 'code'}}]}} ({exc})"
-            ) from exc
-    return notes
+    return [
+        TrainingNote(
+            id=f"{path.stem}:{n.id}",
+            text=n.text,
+            positives=set(n.codes),
+            source=path.stem,
+            repeat=JSONL_REPEAT,
+            systems=frozenset({"ICD-10-CM", "CPT", "HCPCS"}),
+        )
+        for n in load_corpus(path, codesets)
+    ]
 
 
 def codiesp_notes(docs: list[Document]) -> list[TrainingNote]:
@@ -162,20 +145,20 @@ def train(
     sources: list[Path | DataSource] = []
     licence: list[str] = []
     for source in plus or []:
-        coded = sorted(source.glob("*.jsonl")) if source.is_dir() else [source]
-        if source.is_dir() and (source / "text_files_en").is_dir():
+        if is_codiesp_split(source):
             notes.extend(codiesp_notes(load_split(source)))
             licence.append(CODIESP_LICENCE)
-        elif coded and all(f.suffix == ".jsonl" for f in coded):
+        else:
+            coded = corpus_files(source)
+            if not all(f.suffix == ".jsonl" for f in coded):
+                raise CoderAssistError(
+                    f"{source} is neither a CodiEsp split folder, a .jsonl file of coded "
+                    "notes, nor a folder of them."
+                )
             for file in coded:
                 notes.extend(jsonl_notes(file, codesets))
             licence.append(
                 f"{source.name}: notes written by the coder-assist project (no real patients)."
-            )
-        else:
-            raise CoderAssistError(
-                f"{source} is neither a CodiEsp split folder, a .jsonl file of coded notes, "
-                "nor a folder of them."
             )
         sources.append(source)
     if from_feedback:
