@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from coder_assist.candidates.resolve import Resolver
 from coder_assist.nlp.concepts.component import SPAN_KEY, Match
-from coder_assist.nlp.concepts.index import SOURCE_ID
+from coder_assist.nlp.concepts.index import INDEX_SOURCE, SOURCE_ID
 from coder_assist.nlp.context.assertion import assertion_of
 from coder_assist.nlp.sections.rules import section_of
 from coder_assist.text import keys, words
@@ -91,9 +91,6 @@ class EntityRecord:
     assertion: str
     trigger: str | None
     codes: list[str]
-
-
-INDEX_SOURCE = SOURCE_ID["index_term"]
 
 
 def _strength(m: Match) -> tuple[float, float, int, int, int]:

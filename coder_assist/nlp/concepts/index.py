@@ -28,13 +28,13 @@ LOW_WEIGHT = frozenset(
 _OPPOSITE = {"right": "left", "left": "right"}
 _PAREN = re.compile(r"\([^)]*\)")
 _BRACKET = re.compile(r"\[([^\]]*)\]")
-# Term sources, in order of trust.
 #: Where a term comes from: code titles, inclusion terms, CPT/HCPCS service terms, our
 #: synonyms, terms learned from coded notes, and our clinical index
 #: (`coder_assist/codesets/data/clinical_terms.json`: term -> default code, the way a
 #: coder looks a term up). Appended, never reordered: feature columns are named by index.
 SOURCES = ("description", "inclusion", "service_term", "synonym", "learned", "index_term")
 SOURCE_ID = {name: i for i, name in enumerate(SOURCES)}
+INDEX_SOURCE = SOURCE_ID["index_term"]
 
 
 def _extra_term(term: Sequence[object]) -> tuple[str, str, str, int, float]:
@@ -85,7 +85,7 @@ class ConceptIndex:
         """
         entries: list[tuple[str, str, str, int, float]] = []
         extra = [_extra_term(t) for t in extra_terms]
-        entries.extend(e for e in extra if e[3] == SOURCE_ID["index_term"])
+        entries.extend(e for e in extra if e[3] == INDEX_SOURCE)
         residual: set[tuple[str, str]] = set()
         for c in codes:
             if c.kind in ("chapter", "block", "extension"):
@@ -102,7 +102,7 @@ class ConceptIndex:
                     entries.append((c.system, c.code, text, SOURCE_ID["inclusion"], 1.0))
             for term in c.terms:
                 entries.append((c.system, c.code, term, SOURCE_ID["service_term"], 1.0))
-        entries.extend(e for e in extra if e[3] != SOURCE_ID["index_term"])
+        entries.extend(e for e in extra if e[3] != INDEX_SOURCE)
 
         index = cls()
         bags: list[tuple[str, ...]] = []
