@@ -13,7 +13,6 @@ import copy
 import logging
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 
 import numpy as np
 
@@ -143,15 +142,6 @@ class Suggester:
             columns=scorer.columns_for(feature_names()),  # by name: older versions stay servable
             resources=folder.load_resources(),
             settings=settings,
-        )
-
-    @classmethod
-    def from_model_dir(
-        cls, path: Path, version: str, codesets: CodeSets, settings: Settings, *, threshold: float
-    ) -> Suggester:
-        """`from_model_folder` for a folder path."""
-        return cls.from_model_folder(
-            ModelFolder(path), version, codesets, settings, threshold=threshold
         )
 
     def with_settings(self, settings: Settings) -> Suggester:

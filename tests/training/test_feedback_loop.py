@@ -31,8 +31,8 @@ def _decisions(fx: dict, codesets) -> list[dict]:  # type: ignore[no-untyped-def
 
 def _score(settings: Settings, codesets, version: str, code: str) -> float:  # type: ignore[no-untyped-def]
     info = Registry.from_settings(settings).get(version)
-    s = Suggester.from_model_dir(
-        info.path, version, codesets, settings, threshold=info.manifest.threshold
+    s = Suggester.from_model_folder(
+        info.folder, version, codesets, settings, threshold=info.manifest.threshold
     )
     ranked, _ = s.rank(SIMILAR)
     return next(x.score for x in ranked if x.candidate.code == code)
